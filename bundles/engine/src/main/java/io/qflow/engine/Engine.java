@@ -1,0 +1,96 @@
+package io.qflow.engine;
+
+import io.qflow.engine.internal.EngineAssembly;
+import io.qflow.engine.spi.ExecutionRepository;
+import io.qflow.engine.spi.WorkflowRepository;
+import io.qflow.sdk.NodeType;
+import io.qflow.sdk.trigger.TriggerType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An engine wired without OSGi: for tests, the SDK test kit, benchmarks and embedding. In the
+ * runtime the same parts are wired by Declarative Services. Close it to stop its running executions.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.builder().nodeTypes(new MyNode()).build()) {
+ *     StoredWorkflow wf = engine.workflows().create(json);
+ *     Execution done = engine.executions().await(engine.executions().start(wf.id(), input, "manual").id(), Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+
+    private final EngineAssembly assembly;
+
+    private Engine(EngineAssembly assembly) {
+        this.assembly = assembly;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A standalone expression evaluator (what the engine uses for configs). */
+    public static Expressions expressions() {
+        return EngineAssembly.newExpressions();
+    }
+
+    public WorkflowService workflows() {
+        return assembly.workflows();
+    }
+
+    public ExecutionService executions() {
+        return assembly.executions();
+    }
+
+    public NodeCatalog catalog() {
+        return assembly.catalog();
+    }
+
+    @Override
+    public void close() {
+        assembly.close();
+    }
+
+    /** Configures an {@link Engine}; repositories default to in-memory ones. Not thread-safe. */
+    public static final class Builder {
+        private final List<NodeType> nodeTypes = new ArrayList<>();
+        private final List<TriggerType> triggerTypes = new ArrayList<>();
+        private WorkflowRepository workflowRepository;
+        private ExecutionRepository executionRepository;
+
+        private Builder() {
+        }
+
+        public Builder nodeTypes(NodeType... types) {
+            nodeTypes.addAll(Arrays.asList(types));
+            return this;
+        }
+
+        public Builder nodeTypes(List<? extends NodeType> types) {
+            nodeTypes.addAll(types);
+            return this;
+        }
+
+        public Builder triggerTypes(TriggerType... types) {
+            triggerTypes.addAll(Arrays.asList(types));
+            return this;
+        }
+
+        public Builder workflowRepository(WorkflowRepository repository) {
+            this.workflowRepository = repository;
+            return this;
+        }
+
+        public Builder executionRepository(ExecutionRepository repository) {
+            this.executionRepository = repository;
+            return this;
+        }
+
+        public Engine build() {
+            return new Engine(EngineAssembly.standalone(nodeTypes, triggerTypes, workflowRepository, executionRepository));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.qflow.sdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * One kind of node. Plugins register implementations as OSGi services (a Declarative Services
+ * component per node type); the engine looks the service up by {@code descriptor().type()} each
+ * time a node starts, so an updated plugin takes effect for the next node run.
+ *
+ * <p>Threading: {@link #execute(NodeContext)} is called concurrently from many executions, each call
+ * on its own virtual thread. It may block (I/O, sleeps) and must honour cancellation: blocking calls
+ * that throw {@link InterruptedException} should let it propagate, and long loops should call
+ * {@link NodeContext#checkCancelled()}. Keep per-invocation state in local variables.
+ */
+@ConsumerType
+public interface NodeType {
+
+    /** The node's descriptor. Called often: return a constant. */
+    NodeDescriptor descriptor();
+
+    /**
+     * The node's ports for a given configuration. The default returns the descriptor's ports;
+     * override when ports depend on config (a Switch's cases). Must be fast and must not throw
+     * for config that fails the schema: return the descriptor's ports instead.
+     */
+    default NodePorts ports(JsonNode config) {
+        return descriptor().ports();
+    }
+
+    /**
+     * Runs one invocation.
+     *
+     * @return values by output port; emitting on a subset of ports skips what hangs off the others
+     * @throws NodeException for an expected failure, with a code and a retryable flag
+     * @throws InterruptedException when cancelled while blocked
+     * @throws Exception anything else, recorded with its stack trace
+     */
+    NodeResult execute(NodeContext context) throws Exception;
+}
