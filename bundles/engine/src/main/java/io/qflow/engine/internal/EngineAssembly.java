@@ -1,29 +1,71 @@
 package io.qflow.engine.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qflow.engine.ExecutionService;
 import io.qflow.engine.Expressions;
 import io.qflow.engine.NodeCatalog;
 import io.qflow.engine.WorkflowService;
+import io.qflow.engine.internal.catalog.NodeTypeRegistry;
+import io.qflow.engine.internal.expression.JexlExpressions;
+import io.qflow.engine.internal.memory.InMemoryExecutionRepository;
+import io.qflow.engine.internal.memory.InMemoryWorkflowRepository;
+import io.qflow.engine.internal.run.ExecutionEngine;
+import io.qflow.engine.internal.validation.ConfigSchemas;
+import io.qflow.engine.internal.validation.WorkflowValidator;
 import io.qflow.engine.spi.ExecutionRepository;
 import io.qflow.engine.spi.WorkflowRepository;
 import io.qflow.sdk.NodeType;
 import io.qflow.sdk.trigger.TriggerType;
 import java.util.List;
 
-/** Wires the engine's parts together without OSGi. Placeholder until the engine lands. */
+/** Wires the engine's parts; used by {@link io.qflow.engine.Engine} and by the OSGi component. */
 public final class EngineAssembly {
+
+    private final NodeCatalog catalog;
+    private final WorkflowDocuments workflows;
+    private final ExecutionEngine executions;
+
+    public EngineAssembly(NodeCatalog catalog, WorkflowRepository workflowRepository, ExecutionRepository executionRepository) {
+        JexlExpressions expressions = new JexlExpressions(new ObjectMapper());
+        WorkflowValidator validator = new WorkflowValidator(catalog, expressions, new ConfigSchemas());
+        this.catalog = catalog;
+        this.workflows = new WorkflowDocuments(workflowRepository, validator);
+        this.executions = new ExecutionEngine(workflowRepository, executionRepository, catalog, validator, expressions);
+    }
 
     public static EngineAssembly standalone(List<NodeType> nodeTypes, List<TriggerType> triggerTypes,
                                             WorkflowRepository workflows, ExecutionRepository executions) {
-        throw new UnsupportedOperationException("engine not built yet");
+        NodeTypeRegistry registry = new NodeTypeRegistry();
+        nodeTypes.forEach(t -> registry.addNodeType(t, "builtin"));
+        triggerTypes.forEach(t -> registry.addTriggerType(t, "builtin"));
+        EngineAssembly assembly = new EngineAssembly(registry,
+                workflows == null ? new InMemoryWorkflowRepository() : workflows,
+                executions == null ? new InMemoryExecutionRepository() : executions);
+        assembly.executions.recover();
+        return assembly;
     }
 
     public static Expressions newExpressions() {
-        throw new UnsupportedOperationException("engine not built yet");
+        return new JexlExpressions(new ObjectMapper());
     }
 
-    public WorkflowService workflows() { throw new UnsupportedOperationException(); }
-    public ExecutionService executions() { throw new UnsupportedOperationException(); }
-    public NodeCatalog catalog() { throw new UnsupportedOperationException(); }
-    public void close() { }
+    public WorkflowService workflows() {
+        return workflows;
+    }
+
+    public ExecutionService executions() {
+        return executions;
+    }
+
+    public ExecutionEngine engine() {
+        return executions;
+    }
+
+    public NodeCatalog catalog() {
+        return catalog;
+    }
+
+    public void close() {
+        executions.close();
+    }
 }

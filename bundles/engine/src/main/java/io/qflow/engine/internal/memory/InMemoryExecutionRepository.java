@@ -1,0 +1,85 @@
+package io.qflow.engine.internal.memory;
+
+import io.qflow.engine.Execution;
+import io.qflow.engine.ExecutionQuery;
+import io.qflow.engine.NodeRun;
+import io.qflow.engine.spi.ExecutionRepository;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Executions in memory: for tests, the SDK test kit and benchmarks. */
+public final class InMemoryExecutionRepository implements ExecutionRepository {
+
+    private static final Comparator<Execution> NEWEST_FIRST =
+            Comparator.comparing(Execution::createdAt).thenComparing(Execution::id).reversed();
+
+    private record Entry(Execution execution, Map<String, NodeRun> nodes) {
+    }
+
+    private final Map<String, Entry> executions = new ConcurrentHashMap<>();
+
+    @Override
+    public void insert(Execution execution) {
+        Map<String, NodeRun> nodes = new LinkedHashMap<>();
+        execution.nodes().forEach(n -> nodes.put(n.nodeId(), n));
+        executions.put(execution.id(), new Entry(summary(execution), nodes));
+    }
+
+    @Override
+    public void updateExecution(Execution execution) {
+        executions.computeIfPresent(execution.id(), (id, e) -> new Entry(summary(execution), e.nodes()));
+    }
+
+    @Override
+    public void saveNodeRun(String executionId, NodeRun nodeRun) {
+        Entry entry = executions.get(executionId);
+        if (entry != null) {
+            synchronized (entry.nodes()) {
+                entry.nodes().put(nodeRun.nodeId(), nodeRun);
+            }
+        }
+    }
+
+    @Override
+    public Optional<Execution> find(String executionId) {
+        Entry entry = executions.get(executionId);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        List<NodeRun> nodes;
+        synchronized (entry.nodes()) {
+            nodes = new ArrayList<>(entry.nodes().values());
+        }
+        Execution e = entry.execution();
+        return Optional.of(new Execution(e.id(), e.workflowId(), e.workflowVersion(), e.status(), e.trigger(), e.input(),
+                e.createdAt(), e.startedAt(), e.finishedAt(), e.outputs(), e.error(), nodes));
+    }
+
+    @Override
+    public List<Execution> list(ExecutionQuery query) {
+        Execution before = query.before() == null ? null
+                : Optional.ofNullable(executions.get(query.before())).map(Entry::execution).orElse(null);
+        return executions.values().stream().map(Entry::execution)
+                .filter(e -> query.workflowId() == null || query.workflowId().equals(e.workflowId()))
+                .filter(e -> query.status() == null || query.status() == e.status())
+                .filter(e -> before == null || NEWEST_FIRST.compare(e, before) > 0)
+                .sorted(NEWEST_FIRST)
+                .limit(query.limit())
+                .toList();
+    }
+
+    @Override
+    public List<Execution> unfinished() {
+        return executions.values().stream().map(Entry::execution).filter(e -> !e.status().isFinal()).toList();
+    }
+
+    private static Execution summary(Execution e) {
+        return new Execution(e.id(), e.workflowId(), e.workflowVersion(), e.status(), e.trigger(), e.input(), e.createdAt(),
+                e.startedAt(), e.finishedAt(), e.outputs(), e.error(), List.of());
+    }
+}

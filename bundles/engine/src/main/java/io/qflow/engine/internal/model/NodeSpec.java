@@ -1,0 +1,13 @@
+package io.qflow.engine.internal.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One node of a parsed workflow.
+ *
+ * @param index          position in the document's node list (workflow order)
+ * @param configTemplated whether any config string holds a {@code {{ }}} expression (fast path when not)
+ */
+public record NodeSpec(int index, String id, String type, ObjectNode config, RetryPolicy retry, Long timeoutMs,
+                       OnError onError, boolean configTemplated) {
+}

@@ -1,0 +1,345 @@
+package io.qflow.engine.internal.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.qflow.engine.ErrorInfo;
+import io.qflow.engine.Execution;
+import io.qflow.engine.ExecutionQuery;
+import io.qflow.engine.ExecutionService;
+import io.qflow.engine.ExecutionStatus;
+import io.qflow.engine.NodeCatalog;
+import io.qflow.engine.NodeRun;
+import io.qflow.engine.NodeRunStatus;
+import io.qflow.engine.NotFoundException;
+import io.qflow.engine.ConflictException;
+import io.qflow.engine.StoredWorkflow;
+import io.qflow.engine.ValidationException;
+import io.qflow.engine.internal.expression.JexlExpressions;
+import io.qflow.engine.internal.model.NodeSpec;
+import io.qflow.engine.internal.validation.WorkflowValidator;
+import io.qflow.engine.spi.ExecutionRepository;
+import io.qflow.engine.spi.WorkflowRepository;
+import io.qflow.sdk.NodeDescriptor;
+import io.qflow.sdk.NodeType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@link ExecutionService}: accepts runs, persists them before starting them, keeps the runs in
+ * progress, resumes unfinished ones at start-up, and completes waiters.
+ */
+public final class ExecutionEngine implements ExecutionService, ExecutionRun.Host, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionEngine.class.getName());
+    /** How long a node waits for its type to come back while a plugin is being replaced. */
+    private static final long TYPE_WAIT_MS = 5_000;
+
+    /** A validated workflow version, reused until the workflow or the catalogue changes. */
+    private record Prepared(int version, long catalogGeneration, WorkflowValidator.Result result, Map<String, Set<String>> deferred) {
+    }
+
+    private final WorkflowRepository workflows;
+    private final ExecutionRepository executions;
+    private final NodeCatalog catalog;
+    private final WorkflowValidator validator;
+    private final JexlExpressions expressions;
+    private final ScheduledExecutorService timers;
+    private final Map<String, ExecutionRun> active = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Execution>> waiters = new ConcurrentHashMap<>();
+    private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
+    private final Map<String, Execution> parked = new ConcurrentHashMap<>();
+    private final AtomicLong catalogGeneration = new AtomicLong();
+    private final AutoCloseable catalogListener;
+    private volatile boolean shuttingDown;
+
+    public ExecutionEngine(WorkflowRepository workflows, ExecutionRepository executions, NodeCatalog catalog,
+                           WorkflowValidator validator, JexlExpressions expressions) {
+        this.workflows = workflows;
+        this.executions = executions;
+        this.catalog = catalog;
+        this.validator = validator;
+        this.expressions = expressions;
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "qflow-engine-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        this.catalogListener = catalog.onChange(type -> {
+            catalogGeneration.incrementAndGet();
+            if (!parked.isEmpty()) {
+                Thread.ofVirtual().name("qflow-resume-parked").start(this::resumeParked);
+            }
+        });
+    }
+
+    @Override
+    public Execution start(String workflowId, JsonNode input, String trigger) throws NotFoundException, ValidationException {
+        if (shuttingDown) {
+            throw new IllegalStateException("the engine is stopping");
+        }
+        StoredWorkflow workflow = workflows.find(workflowId)
+                .orElseThrow(() -> new NotFoundException("no workflow with id '" + workflowId + "'"));
+        Prepared ready = prepare(workflow);
+        if (!ready.result().valid()) {
+            throw new ValidationException("workflow '" + workflowId + "' cannot run", ready.result().problems());
+        }
+        List<NodeRun> pending = new ArrayList<>();
+        for (NodeSpec node : ready.result().definition().nodes()) {
+            pending.add(new NodeRun(node.id(), node.type(), NodeRunStatus.PENDING, 0, null, null, null, null, List.of(), null));
+        }
+        Execution execution = new Execution(UUID.randomUUID().toString(), workflow.id(), workflow.version(), ExecutionStatus.QUEUED,
+                trigger == null ? "manual" : trigger, input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input,
+                Instant.now(), null, null, null, null, pending);
+        executions.insert(execution);
+        launch(ready, execution);
+        return execution;
+    }
+
+    private void launch(Prepared ready, Execution execution) {
+        ExecutionRun run = new ExecutionRun(this, expressions, ready.result().definition(), ready.result().ports(),
+                ready.deferred(), execution);
+        active.put(execution.id(), run);
+        run.start();
+    }
+
+    private Prepared prepare(StoredWorkflow workflow) {
+        long generation = catalogGeneration.get();
+        Prepared cached = prepared.get(workflow.id());
+        if (cached != null && cached.version() == workflow.version() && cached.catalogGeneration() == generation) {
+            return cached;
+        }
+        WorkflowValidator.Result result = validator.validate(workflow.document(), workflow.id(), workflow.version());
+        Map<String, Set<String>> deferred = new HashMap<>();
+        if (result.definition() != null) {
+            for (NodeSpec node : result.definition().nodes()) {
+                catalog.descriptor(node.type()).map(NodeDescriptor::deferredConfig)
+                        .filter(fields -> !fields.isEmpty()).ifPresent(fields -> deferred.put(node.id(), fields));
+            }
+        }
+        Prepared fresh = new Prepared(workflow.version(), generation, result, deferred);
+        prepared.put(workflow.id(), fresh);
+        return fresh;
+    }
+
+    @Override
+    public Execution await(String executionId, Duration timeout) throws NotFoundException, InterruptedException {
+        CompletableFuture<Execution> done = completion(executionId).toCompletableFuture();
+        try {
+            return done.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return get(executionId).orElseThrow(() -> new NotFoundException("no execution with id '" + executionId + "'"));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for execution " + executionId + " failed", e.getCause());
+        }
+    }
+
+    @Override
+    public CompletionStage<Execution> completion(String executionId) throws NotFoundException {
+        CompletableFuture<Execution> future = waiters.computeIfAbsent(executionId, id -> new CompletableFuture<>());
+        if (!active.containsKey(executionId)) {
+            Optional<Execution> stored = executions.find(executionId);
+            if (stored.isEmpty()) {
+                waiters.remove(executionId, future);
+                throw new NotFoundException("no execution with id '" + executionId + "'");
+            }
+            if (stored.get().status().isFinal()) {
+                waiters.remove(executionId, future);
+                future.complete(stored.get());
+            }
+        }
+        return future;
+    }
+
+    @Override
+    public Optional<Execution> get(String executionId) {
+        return executions.find(executionId);
+    }
+
+    @Override
+    public List<Execution> list(ExecutionQuery query) {
+        return executions.list(query);
+    }
+
+    @Override
+    public Execution cancel(String executionId) throws NotFoundException, ConflictException {
+        ExecutionRun run = active.get(executionId);
+        if (run != null) {
+            run.cancel();
+            try {
+                return await(executionId, Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return get(executionId).orElseThrow();
+            }
+        }
+        Execution stored = executions.find(executionId)
+                .orElseThrow(() -> new NotFoundException("no execution with id '" + executionId + "'"));
+        if (stored.status().isFinal()) {
+            throw new ConflictException("execution '" + executionId + "' has already finished (" + stored.status().json() + ")");
+        }
+        // Not running here (parked until its plugins return): end it in the store directly.
+        parked.remove(executionId);
+        Execution cancelled = new Execution(stored.id(), stored.workflowId(), stored.workflowVersion(), ExecutionStatus.CANCELLED,
+                stored.trigger(), stored.input(), stored.createdAt(), stored.startedAt(), Instant.now(), stored.outputs(),
+                new ErrorInfo("the execution was cancelled", "cancelled", "execution.cancelled", null, null), List.of());
+        executions.updateExecution(cancelled);
+        completeWaiter(cancelled);
+        return executions.find(executionId).orElse(cancelled);
+    }
+
+    /**
+     * Resumes executions that were queued, running or waiting when the runtime stopped: finished
+     * nodes keep their results, interrupted ones run again. Runs whose node types are not
+     * registered yet are parked until the catalogue changes.
+     */
+    public void recover() {
+        for (Execution execution : executions.unfinished()) {
+            if (active.containsKey(execution.id())) {
+                continue;
+            }
+            Execution full = executions.find(execution.id()).orElse(execution);
+            resume(full);
+        }
+    }
+
+    private void resume(Execution execution) {
+        Optional<StoredWorkflow> workflow = workflows.find(execution.workflowId());
+        if (workflow.isEmpty()) {
+            failUnresumable(execution, "its workflow '" + execution.workflowId() + "' was deleted");
+            return;
+        }
+        Prepared ready = prepare(workflow.get());
+        if (!ready.result().valid()) {
+            parked.put(execution.id(), execution);
+            LOG.info(() -> "execution " + execution.id() + " waits for its node types before resuming: " + ready.result().problems());
+            return;
+        }
+        parked.remove(execution.id());
+        LOG.info(() -> "resuming execution " + execution.id() + " of workflow " + execution.workflowId());
+        launch(ready, execution);
+    }
+
+    private void resumeParked() {
+        for (Execution execution : List.copyOf(parked.values())) {
+            if (parked.containsKey(execution.id()) && !active.containsKey(execution.id())) {
+                try {
+                    resume(execution);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "could not resume execution " + execution.id(), e);
+                }
+            }
+        }
+    }
+
+    private void failUnresumable(Execution execution, String why) {
+        Execution failed = new Execution(execution.id(), execution.workflowId(), execution.workflowVersion(), ExecutionStatus.FAILED,
+                execution.trigger(), execution.input(), execution.createdAt(), execution.startedAt(), Instant.now(), execution.outputs(),
+                new ErrorInfo("cannot resume: " + why, "unresumable", "execution.unresumable", null, null), List.of());
+        executions.updateExecution(failed);
+        completeWaiter(failed);
+    }
+
+    /** Executions accepted but waiting for node types to reappear. */
+    public int parkedCount() {
+        return parked.size();
+    }
+
+    // ---- ExecutionRun.Host
+
+    @Override
+    public NodeType nodeType(String type) throws InterruptedException {
+        Optional<NodeType> found = catalog.nodeType(type);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        CountDownLatch changed = new CountDownLatch(1);
+        try (AutoCloseable ignored = catalog.onChange(t -> {
+            if (t.equals(type)) {
+                changed.countDown();
+            }
+        })) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TYPE_WAIT_MS);
+            while ((found = catalog.nodeType(type)).isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !changed.await(left, TimeUnit.NANOSECONDS)) {
+                    return catalog.nodeType(type).orElse(null);
+                }
+            }
+            return found.get();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public ExecutionRepository repository() {
+        return executions;
+    }
+
+    @Override
+    public ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    @Override
+    public void finished(ExecutionRun run, Execution execution) {
+        active.remove(run.id(), run);
+        completeWaiter(execution);
+    }
+
+    private void completeWaiter(Execution execution) {
+        CompletableFuture<Execution> future = waiters.remove(execution.id());
+        if (future != null) {
+            future.complete(execution);
+        }
+    }
+
+    @Override
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Executions in progress in this runtime. */
+    public int activeCount() {
+        return active.size();
+    }
+
+    /**
+     * Stops: running nodes are interrupted and left as they are in the store, so the next start
+     * resumes them (a node interrupted here runs again with attempt + 1).
+     */
+    @Override
+    public void close() {
+        shuttingDown = true;
+        active.values().forEach(ExecutionRun::interruptForShutdown);
+        try {
+            catalogListener.close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "closing the catalogue listener", e);
+        }
+        timers.shutdownNow();
+        waiters.values().forEach(f -> f.completeExceptionally(new IllegalStateException("the engine stopped")));
+        waiters.clear();
+    }
+}

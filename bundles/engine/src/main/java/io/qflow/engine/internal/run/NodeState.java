@@ -1,0 +1,85 @@
+package io.qflow.engine.internal.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qflow.engine.ErrorInfo;
+import io.qflow.engine.LogLine;
+import io.qflow.engine.NodeRun;
+import io.qflow.engine.NodeRunStatus;
+import io.qflow.engine.internal.model.NodeSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mutable state of one node during an execution. Fields are written by the node's own thread
+ * while it runs and by the run under its lock otherwise; {@link #outputs} is volatile because
+ * expressions of other nodes read it without the lock.
+ */
+final class NodeState {
+
+    final NodeSpec spec;
+    NodeRunStatus status = NodeRunStatus.PENDING;
+    int attempts;
+    Instant startedAt;
+    Instant finishedAt;
+    final ObjectNode inputs = JsonNodeFactory.instance.objectNode();
+    volatile ObjectNode outputs;
+    ErrorInfo error;
+    final List<LogLine> logs = new ArrayList<>();
+    /** Incoming connections not yet resolved (delivered or skipped). */
+    int unresolved;
+    /** Incoming connections that delivered a value. */
+    int delivered;
+    /** The thread running the node's code (only while inside it), to interrupt on cancel or timeout. */
+    private Thread thread;
+    volatile boolean timedOut;
+
+    NodeState(NodeSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Records a value that arrived on an input port; the first connection to deliver wins. */
+    void deliver(String port, JsonNode value) {
+        if (!inputs.has(port)) {
+            inputs.set(port, value);
+        }
+    }
+
+    /**
+     * Marks the current thread as running this node's code. Interrupts are only ever delivered
+     * between {@code attach} and {@code detach}, never while the engine persists (H2 closes a file
+     * channel whose thread is interrupted).
+     */
+    synchronized void attach() {
+        thread = Thread.currentThread();
+    }
+
+    /** Ends the interruptible section and clears a pending interrupt; returns whether there was one. */
+    synchronized boolean detach() {
+        thread = null;
+        return Thread.interrupted();
+    }
+
+    synchronized void interrupt() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    NodeRun snapshot() {
+        List<LogLine> logCopy;
+        synchronized (logs) {
+            logCopy = List.copyOf(logs);
+        }
+        return new NodeRun(spec.id(), spec.type(), status, attempts, startedAt, finishedAt,
+                inputs.deepCopy(), outputs == null ? null : outputs, logCopy, error);
+    }
+
+    void log(String level, String message) {
+        synchronized (logs) {
+            logs.add(new LogLine(Instant.now(), level, message));
+        }
+    }
+}

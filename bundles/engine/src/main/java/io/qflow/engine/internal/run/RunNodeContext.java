@@ -1,0 +1,131 @@
+package io.qflow.engine.internal.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qflow.engine.ExpressionException;
+import io.qflow.engine.internal.expression.JexlExpressions;
+import io.qflow.sdk.NodeContext;
+import io.qflow.sdk.NodeException;
+import io.qflow.sdk.NodeLogger;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** The {@link NodeContext} of one attempt of one node. */
+final class RunNodeContext implements NodeContext {
+
+    private final String executionId;
+    private final NodeState state;
+    private final int attempt;
+    private final ObjectNode config;
+    private final Map<String, Object> variables;
+    private final JexlExpressions expressions;
+    private final BooleanSupplier cancelled;
+    private final NodeLogger logger;
+    private volatile double progress;
+
+    RunNodeContext(String executionId, NodeState state, int attempt, ObjectNode config, Map<String, Object> variables,
+                   JexlExpressions expressions, BooleanSupplier cancelled) {
+        this.executionId = executionId;
+        this.state = state;
+        this.attempt = attempt;
+        this.config = config;
+        this.variables = variables;
+        this.expressions = expressions;
+        this.cancelled = cancelled;
+        this.logger = new NodeLogger() {
+            @Override
+            public void debug(String message) {
+                state.log("debug", message);
+            }
+
+            @Override
+            public void info(String message) {
+                state.log("info", message);
+            }
+
+            @Override
+            public void warn(String message) {
+                state.log("warn", message);
+            }
+
+            @Override
+            public void error(String message) {
+                state.log("error", message);
+            }
+        };
+    }
+
+    @Override
+    public String executionId() {
+        return executionId;
+    }
+
+    @Override
+    public String nodeId() {
+        return state.spec.id();
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public JsonNode config() {
+        return config;
+    }
+
+    @Override
+    public JsonNode input(String port) {
+        JsonNode value = state.inputs.get(port);
+        return value == null ? MissingNode.getInstance() : value;
+    }
+
+    @Override
+    public Map<String, JsonNode> inputs() {
+        Map<String, JsonNode> all = new LinkedHashMap<>();
+        state.inputs.fields().forEachRemaining(e -> all.put(e.getKey(), e.getValue()));
+        return all;
+    }
+
+    @Override
+    public JsonNode evaluate(String template, Map<String, JsonNode> extraVariables) throws NodeException {
+        Map<String, Object> all = variables;
+        if (extraVariables != null && !extraVariables.isEmpty()) {
+            all = new HashMap<>(variables);
+            for (Map.Entry<String, JsonNode> e : extraVariables.entrySet()) {
+                all.put(e.getKey(), JexlExpressions.view(e.getValue()));
+            }
+        }
+        try {
+            return expressions.evaluateWith(template, all);
+        } catch (ExpressionException e) {
+            throw new NodeException("expression", e.getMessage(), false, e);
+        }
+    }
+
+    @Override
+    public NodeLogger log() {
+        return logger;
+    }
+
+    @Override
+    public void progress(double fraction, String message) {
+        progress = Math.max(0, Math.min(1, fraction));
+        if (message != null && !message.isBlank()) {
+            state.log("progress", Math.round(progress * 100) + "% " + message);
+        }
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled.getAsBoolean() || state.timedOut || Thread.currentThread().isInterrupted();
+    }
+
+    double progress() {
+        return progress;
+    }
+}
