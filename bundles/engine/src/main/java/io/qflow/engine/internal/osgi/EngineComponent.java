@@ -1,0 +1,51 @@
+package io.qflow.engine.internal.osgi;
+
+import io.qflow.engine.ExecutionService;
+import io.qflow.engine.NodeCatalog;
+import io.qflow.engine.WorkflowService;
+import io.qflow.engine.internal.EngineAssembly;
+import io.qflow.engine.spi.ExecutionRepository;
+import io.qflow.engine.spi.WorkflowRepository;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Wires the engine once a store is there and registers {@link WorkflowService} and
+ * {@link ExecutionService}. Unfinished executions are resumed in the background after start.
+ */
+@Component(immediate = true)
+public final class EngineComponent {
+
+    private static final Logger LOG = Logger.getLogger(EngineComponent.class.getName());
+    private final EngineAssembly assembly;
+    private final ServiceRegistration<WorkflowService> workflowRegistration;
+    private final ServiceRegistration<ExecutionService> executionRegistration;
+
+    @Activate
+    public EngineComponent(BundleContext context, @Reference NodeCatalog catalog, @Reference WorkflowRepository workflows,
+                           @Reference ExecutionRepository executions) {
+        this.assembly = new EngineAssembly(catalog, workflows, executions);
+        this.workflowRegistration = context.registerService(WorkflowService.class, assembly.workflows(), null);
+        this.executionRegistration = context.registerService(ExecutionService.class, assembly.executions(), null);
+        Thread.ofVirtual().name("qflow-recover").start(() -> {
+            try {
+                assembly.engine().recover();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "resuming unfinished executions failed", e);
+            }
+        });
+    }
+
+    @Deactivate
+    void deactivate() {
+        executionRegistration.unregister();
+        workflowRegistration.unregister();
+        assembly.close();
+    }
+}
