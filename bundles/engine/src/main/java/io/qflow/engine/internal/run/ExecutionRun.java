@@ -70,6 +70,7 @@ public final class ExecutionRun {
     private final WorkflowDefinition definition;
     private final Map<String, NodePorts> ports;
     private final Map<String, Set<String>> deferred;
+    private final Map<String, Set<String>> outputNames = new HashMap<>();
     private final Execution base;
     private final Map<String, NodeState> states = new LinkedHashMap<>();
     private final Map<String, Object> variables = new HashMap<>();
@@ -97,6 +98,11 @@ public final class ExecutionRun {
         this.deferred = deferred;
         this.base = base;
         this.permits = new Semaphore(definition.settings().maxParallelism());
+        ports.forEach((node, p) -> {
+            Set<String> names = new java.util.HashSet<>();
+            p.outputs().forEach(port -> names.add(port.name()));
+            outputNames.put(node, names);
+        });
         Map<String, NodeRun> stored = new HashMap<>();
         base.nodes().forEach(run -> stored.put(run.nodeId(), run));
         for (NodeSpec spec : definition.nodes()) {
@@ -310,7 +316,7 @@ public final class ExecutionRun {
                 ObjectNode config = spec.configTemplated()
                         ? resolver.resolve(spec.config(), deferred.getOrDefault(spec.id(), Set.of()), variablesFor(state))
                         : spec.config();
-                RunNodeContext context = new RunNodeContext(base.id(), state, state.attempts, config, variablesFor(state),
+                RunNodeContext context = new RunNodeContext(base.id(), state, state.attempts, config, () -> variablesFor(state),
                         expressions, () -> abort != Abort.NONE);
                 result = type.execute(context);
                 if (result == null) {
@@ -417,9 +423,9 @@ public final class ExecutionRun {
 
     private ObjectNode outputsOf(NodeState state, NodeResult result) {
         ObjectNode outputs = JsonNodeFactory.instance.objectNode();
-        NodePorts nodePorts = ports.get(state.spec.id());
+        Set<String> declared = outputNames.get(state.spec.id());
         for (Map.Entry<String, JsonNode> e : result.outputs().entrySet()) {
-            if (nodePorts != null && nodePorts.output(e.getKey()).isEmpty()) {
+            if (declared != null && !declared.contains(e.getKey())) {
                 state.log("warn", "emitted on undeclared port '" + e.getKey() + "'; the value is kept but nothing can receive it");
             }
             outputs.set(e.getKey(), e.getValue());

@@ -71,10 +71,11 @@ final class NodeState {
     NodeRun snapshot() {
         List<LogLine> logCopy;
         synchronized (logs) {
-            logCopy = List.copyOf(logs);
+            logCopy = logs.isEmpty() ? List.of() : List.copyOf(logs);
         }
+        // inputs are complete before the node starts and never change after: no copy needed
         return new NodeRun(spec.id(), spec.type(), status, attempts, startedAt, finishedAt,
-                inputs.deepCopy(), outputs == null ? null : outputs, logCopy, error);
+                inputs, outputs, logCopy, error);
     }
 
     void log(String level, String message) {

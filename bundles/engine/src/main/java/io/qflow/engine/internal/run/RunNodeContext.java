@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** The {@link NodeContext} of one attempt of one node. */
 final class RunNodeContext implements NodeContext {
@@ -20,13 +21,13 @@ final class RunNodeContext implements NodeContext {
     private final NodeState state;
     private final int attempt;
     private final ObjectNode config;
-    private final Map<String, Object> variables;
+    private final Supplier<Map<String, Object>> variables;
     private final JexlExpressions expressions;
     private final BooleanSupplier cancelled;
     private final NodeLogger logger;
     private volatile double progress;
 
-    RunNodeContext(String executionId, NodeState state, int attempt, ObjectNode config, Map<String, Object> variables,
+    RunNodeContext(String executionId, NodeState state, int attempt, ObjectNode config, Supplier<Map<String, Object>> variables,
                    JexlExpressions expressions, BooleanSupplier cancelled) {
         this.executionId = executionId;
         this.state = state;
@@ -93,9 +94,9 @@ final class RunNodeContext implements NodeContext {
 
     @Override
     public JsonNode evaluate(String template, Map<String, JsonNode> extraVariables) throws NodeException {
-        Map<String, Object> all = variables;
+        Map<String, Object> all = variables.get();
         if (extraVariables != null && !extraVariables.isEmpty()) {
-            all = new HashMap<>(variables);
+            all = new HashMap<>(all);
             for (Map.Entry<String, JsonNode> e : extraVariables.entrySet()) {
                 all.put(e.getKey(), JexlExpressions.view(e.getValue()));
             }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Qflow benchmarks (README "Benchmarks"): ./qflow bench [runs]
+#  1. engine overhead per node, in process: 1,000-node chain and fan-out/fan-in of no-op nodes
+#  2. POST-run-and-wait of a 3-node workflow over HTTP (history persisted in H2) next to a plain
+#     endpoint of the same server returning the same JSON, measured with wrk in the same run.
+# Env: DURATION (15 s), WARMUP (5 s), CONNS (32), THREADS (2), PORT (18090).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+: "${JAVA_HOME:?run through ./qflow bench, which finds a JDK 21+}"
+RUNS=${1:-40}
+DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-5}
+CONNS=${CONNS:-32}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18090}
+BODY='{"a":2,"b":3,"name":"alice"}'
+
+echo "== 1. engine overhead (in process)"
+"$JAVA_HOME/bin/java" -cp "$ROOT/bench/target/qflow-bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" \
+  io.qflow.bench.EngineOverheadBenchmark "$RUNS" 2>/dev/null
+
+echo
+echo "== 2. HTTP: run-and-wait of a 3-node workflow vs a plain endpoint (wrk -t$THREADS -c$CONNS -d${DURATION}s)"
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null; apt-get install -y wrk >/dev/null; }; }
+WORK=$(mktemp -d /tmp/qflow-bench.XXXXXX)
+cp -r "$ROOT/runtime/target/qflow" "$WORK/qflow"
+echo "qflow.bench.plain=true" >> "$WORK/qflow/conf/qflow.properties"
+QFLOW_PORT=$PORT QFLOW_DATA="$WORK/data" setsid "$WORK/qflow/bin/qflow" >"$WORK/runtime.log" 2>&1 < /dev/null &
+PID=$!
+trap 'kill -TERM -- -$PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 1 120); do
+  curl -fsS "$BASE/api/v1/health" >/dev/null 2>&1 && break
+  kill -0 $PID 2>/dev/null || { echo "runtime died:"; tail -20 "$WORK/runtime.log"; exit 1; }
+  sleep 0.5
+done
+WF=$(curl -fsS -X POST -H 'Content-Type: application/json' "$BASE/api/v1/workflows" -d '{
+  "name": "bench: input -> set -> noop",
+  "nodes": [
+    {"id": "input", "type": "core.input"},
+    {"id": "shape", "type": "core.set", "config": {"values": {
+        "sum": "{{ in.a + in.b }}", "name": "{{ in.name.toUpperCase() }}", "processed": true}}},
+    {"id": "done", "type": "core.noop"}],
+  "connections": [{"from": "input.out", "to": "shape.in"}, {"from": "shape.out", "to": "done.in"}]}' \
+  | sed -E 's/.*"id":"([^"]+)".*/\1/;q')
+[ -n "$WF" ] || { echo "could not create the benchmark workflow"; exit 1; }
+RUN_URL="$BASE/api/v1/workflows/$WF/executions"
+RUN_BODY="{\"input\":$BODY,\"wait\":true}"
+echo "sample run:   $(curl -fsS -X POST -H 'Content-Type: application/json' -d "$RUN_BODY" "$RUN_URL" | head -c 300)"
+echo "sample plain: $(curl -fsS -X POST -H 'Content-Type: application/json' -d "$BODY" "$BASE/api/v1/_plain")"
+
+measure() {  # measure LABEL URL BODY
+  BENCH_BODY="$3" wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/bench/post.lua" "$2" >/dev/null 2>&1
+  BENCH_BODY="$3" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/post.lua" "$2" \
+    | grep '^BENCH_RESULT' | sed "s/^BENCH_RESULT/$1/"
+}
+PLAIN=$(measure plain "$BASE/api/v1/_plain" "$BODY")
+FLOW=$(measure workflow "$RUN_URL" "$RUN_BODY")
+rps() { sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$1"; }
+printf '%-10s %10s %9s %9s %7s\n' endpoint "req/s" "p50 ms" "p99 ms" errors
+for row in "$PLAIN" "$FLOW"; do
+  awk '{for(i=2;i<=NF;i++){split($i,kv,"="); v[kv[1]]=kv[2]} printf "%-10s %10.0f %9.2f %9.2f %7d\n", $1, v["rps"], v["p50_us"]/1000, v["p99_us"]/1000, v["errors"]}' <<<"$row"
+done
+awk -v f="$(rps "$FLOW")" -v p="$(rps "$PLAIN")" 'BEGIN{printf "workflow/plain throughput ratio: %.0f %% (target >= 50 %%)\n", 100*f/p}'
+EXECUTIONS=$(curl -fsS "$BASE/api/v1/executions?workflowId=$WF&limit=1" | head -c 200)
+echo "history persisted in H2 (newest execution): $EXECUTIONS"
