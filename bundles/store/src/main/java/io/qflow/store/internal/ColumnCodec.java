@@ -1,0 +1,98 @@
+package io.qflow.store.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qflow.engine.ErrorInfo;
+import io.qflow.engine.LogLine;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Converts between record fields and columns: JSON values as text, instants as timestamps with time zone. */
+final class ColumnCodec {
+
+    private static final TypeReference<List<LogLine>> LOG_LINES = new TypeReference<>() { };
+
+    private final ObjectMapper mapper;
+
+    ColumnCodec(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /*
+     * Both databases keep microseconds. Truncating here (rather than letting each database round
+     * in its own way) gives the same instant back from H2 and PostgreSQL.
+     */
+    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+        }
+    }
+
+    static Instant getInstant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    void setJson(PreparedStatement statement, int index, Object value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, write(value));
+        }
+    }
+
+    String write(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    JsonNode getJson(ResultSet row, String column) throws SQLException {
+        String text = row.getString(column);
+        return text == null ? null : read(text, JsonNode.class);
+    }
+
+    ObjectNode getObject(ResultSet row, String column) throws SQLException {
+        String text = row.getString(column);
+        return text == null ? null : read(text, ObjectNode.class);
+    }
+
+    ErrorInfo getError(ResultSet row, String column) throws SQLException {
+        String text = row.getString(column);
+        return text == null ? null : read(text, ErrorInfo.class);
+    }
+
+    List<LogLine> getLogs(ResultSet row, String column) throws SQLException {
+        String text = row.getString(column);
+        if (text == null) {
+            return List.of();
+        }
+        try {
+            return mapper.readValue(text, LOG_LINES);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored " + column + " is not valid JSON", e);
+        }
+    }
+
+    private <T> T read(String text, Class<T> type) {
+        try {
+            return mapper.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored value is not valid JSON for " + type.getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.qflow.store.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/** The Jackson mapper the store writes its JSON columns with. */
+public final class StoreJson {
+
+    private StoreJson() {
+    }
+
+    /** Instants as ISO-8601 text with all their digits, so log times round-trip exactly. */
+    public static ObjectMapper newObjectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+}

@@ -1,0 +1,395 @@
+package io.qflow.store.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qflow.engine.ErrorInfo;
+import io.qflow.engine.Execution;
+import io.qflow.engine.ExecutionQuery;
+import io.qflow.engine.ExecutionStatus;
+import io.qflow.engine.LogLine;
+import io.qflow.engine.NodeRun;
+import io.qflow.engine.NodeRunStatus;
+import io.qflow.engine.StoredWorkflow;
+import io.qflow.engine.spi.ExecutionRepository;
+import io.qflow.engine.spi.WorkflowRepository;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every database the store runs on must do. Subclasses give each test a fresh, empty
+ * database through {@link #settings()}; the same settings reopen it.
+ */
+abstract class StoreContractTest {
+
+    private static final ObjectMapper JSON = StoreJson.newObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456Z");
+
+    private StoreSettings settings;
+    private JdbcStoreComponent store;
+    private WorkflowRepository workflows;
+    private ExecutionRepository executions;
+
+    /** Settings for a fresh, empty database; called once per test. */
+    protected abstract StoreSettings settings() throws Exception;
+
+    protected abstract SqlDialect dialect();
+
+    @BeforeEach
+    void open() throws Exception {
+        settings = settings();
+        openStore();
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private void openStore() {
+        store = new JdbcStoreComponent(settings);
+        workflows = new JdbcWorkflowRepository(store);
+        // the plain constructor, as tests and benchmarks outside OSGi use it
+        executions = new JdbcExecutionRepository(store.dataSource(), JSON);
+    }
+
+    private void reopen() {
+        store.close();
+        store = null;
+        openStore();
+    }
+
+    @Test
+    void dialectIsDetectedFromTheUrlAndTheDatabase() {
+        assertEquals(dialect(), store.dialect());
+        assertEquals(dialect(), SqlDialect.of(store.dataSource()));
+    }
+
+    // ---- workflows
+
+    @Test
+    void insertedWorkflowIsFoundAsGiven() throws Exception {
+        StoredWorkflow workflow = workflow("wf-1", 1, T0);
+        workflows.insert(workflow);
+
+        assertEquals(Optional.of(workflow), workflows.find("wf-1"));
+        assertEquals(Optional.empty(), workflows.find("nope"));
+    }
+
+    @Test
+    void documentTextIsKeptExactlyIncludingKeyOrder() throws Exception {
+        String text = "{\"zeta\":1,\"alpha\":{\"y\":[3,2,1],\"b\":null},\"position\":{\"x\":10.5,\"y\":-2},\"id\":\"wf-o\"}";
+        ObjectNode document = (ObjectNode) JSON.readTree(text);
+        workflows.insert(new StoredWorkflow("wf-o", 1, "ordered", T0, T0, document));
+
+        assertEquals(text, JSON.writeValueAsString(workflows.find("wf-o").orElseThrow().document()));
+    }
+
+    @Test
+    void insertingAnExistingIdFails() throws Exception {
+        workflows.insert(workflow("wf-1", 1, T0));
+
+        assertThrows(IllegalStateException.class, () -> workflows.insert(workflow("wf-1", 1, T0)));
+    }
+
+    @Test
+    void listIsMostRecentlyUpdatedFirst() throws Exception {
+        workflows.insert(workflow("wf-a", 1, T0));
+        workflows.insert(workflow("wf-b", 1, T0.plusSeconds(10)));
+        workflows.insert(workflow("wf-c", 1, T0.plusSeconds(5)));
+
+        assertEquals(List.of("wf-b", "wf-c", "wf-a"), workflows.list().stream().map(StoredWorkflow::id).toList());
+    }
+
+    @Test
+    void updateNeedsTheStoredVersion() throws Exception {
+        workflows.insert(workflow("wf-1", 1, T0));
+        StoredWorkflow second = new StoredWorkflow("wf-1", 2, "renamed", T0, T0.plusSeconds(60),
+                document("wf-1", "renamed", 2));
+
+        assertTrue(workflows.update(second, 1));
+        assertEquals(Optional.of(second), workflows.find("wf-1"));
+
+        StoredWorkflow stale = new StoredWorkflow("wf-1", 2, "stale", T0, T0.plusSeconds(90), document("wf-1", "stale", 2));
+        assertFalse(workflows.update(stale, 1), "an update with a stale version must be refused");
+        assertEquals(Optional.of(second), workflows.find("wf-1"));
+
+        assertFalse(workflows.update(workflow("missing", 2, T0), 1), "a missing workflow cannot be updated");
+    }
+
+    @Test
+    void deleteRemovesTheWorkflowOnce() throws Exception {
+        workflows.insert(workflow("wf-1", 1, T0));
+
+        assertTrue(workflows.delete("wf-1"));
+        assertFalse(workflows.delete("wf-1"));
+        assertEquals(Optional.empty(), workflows.find("wf-1"));
+        assertEquals(List.of(), workflows.list());
+    }
+
+    // ---- executions
+
+    @Test
+    void insertedExecutionComesBackWithItsPendingNodeRunsInOrder() throws Exception {
+        Execution execution = execution("ex-1", "wf-1", ExecutionStatus.QUEUED, T0, "zeta", "alpha", "mid");
+        executions.insert(execution);
+
+        Execution found = executions.find("ex-1").orElseThrow();
+        assertEquals(execution, found);
+        assertEquals(List.of("zeta", "alpha", "mid"), found.nodes().stream().map(NodeRun::nodeId).toList());
+        assertEquals(Optional.empty(), executions.find("nope"));
+    }
+
+    @Test
+    void insertingAnExistingExecutionFailsAndLeavesNothingBehind() throws Exception {
+        executions.insert(execution("ex-1", "wf-1", ExecutionStatus.QUEUED, T0, "a"));
+
+        assertThrows(RuntimeException.class,
+                () -> executions.insert(execution("ex-1", "wf-2", ExecutionStatus.QUEUED, T0, "b", "c")));
+        Execution found = executions.find("ex-1").orElseThrow();
+        assertEquals("wf-1", found.workflowId());
+        assertEquals(List.of("a"), found.nodes().stream().map(NodeRun::nodeId).toList());
+    }
+
+    @Test
+    void nodeRunUpsertReplacesInPlaceAndAppendsNewNodes() throws Exception {
+        executions.insert(execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a", "b", "c"));
+
+        NodeRun cRunning = new NodeRun("c", "core.python", NodeRunStatus.RUNNING, 1, T0.plusMillis(5), null,
+                object("{\"x\":1}"), null, List.of(), null);
+        executions.saveNodeRun("ex-1", cRunning);
+        NodeRun aDone = new NodeRun("a", "core.input", NodeRunStatus.SUCCEEDED, 1, T0.plusMillis(1), T0.plusMillis(2),
+                object("{}"), object("{\"out\":{\"v\":[1,2,3]}}"),
+                List.of(new LogLine(T0.plusMillis(1), "info", "started"), new LogLine(T0.plusMillis(2), "warn", "odd")),
+                null);
+        executions.saveNodeRun("ex-1", aDone);
+        NodeRun cFailed = new NodeRun("c", "core.python", NodeRunStatus.FAILED, 2, T0.plusMillis(7), T0.plusMillis(9),
+                object("{\"x\":1}"), null, List.of(new LogLine(T0.plusMillis(8), "error", "boom")),
+                new ErrorInfo("boom", "ValueError", "E42", "Traceback ...\n  line 3", "c"));
+        executions.saveNodeRun("ex-1", cFailed);
+        NodeRun extra = new NodeRun("d", "core.output", NodeRunStatus.SKIPPED, 0, null, T0.plusMillis(10),
+                null, null, null, null);
+        executions.saveNodeRun("ex-1", extra);
+
+        List<NodeRun> runs = executions.find("ex-1").orElseThrow().nodes();
+        assertEquals(List.of("a", "b", "c", "d"), runs.stream().map(NodeRun::nodeId).toList());
+        assertEquals(aDone, runs.get(0));
+        assertEquals(pending("b"), runs.get(1));
+        assertEquals(cFailed, runs.get(2));
+        assertEquals(extra, runs.get(3));
+    }
+
+    @Test
+    void updateExecutionChangesOnlyExecutionFields() throws Exception {
+        Execution queued = execution("ex-1", "wf-1", ExecutionStatus.QUEUED, T0, "a");
+        executions.insert(queued);
+        NodeRun aDone = new NodeRun("a", "core.input", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(3),
+                null, object("{\"out\":1}"), List.of(), null);
+        executions.saveNodeRun("ex-1", aDone);
+
+        Execution failed = new Execution("ex-1", "ignored", 99, ExecutionStatus.FAILED, "ignored", null,
+                T0.plusSeconds(99), T0.plusMillis(1), T0.plusMillis(4), object("{\"a\":{\"out\":1}}"),
+                ErrorInfo.of("it broke").withNode("a"), List.of());
+        executions.updateExecution(failed);
+
+        Execution found = executions.find("ex-1").orElseThrow();
+        Execution expected = new Execution("ex-1", "wf-1", 3, ExecutionStatus.FAILED, "manual", queued.input(), T0,
+                T0.plusMillis(1), T0.plusMillis(4), object("{\"a\":{\"out\":1}}"), ErrorInfo.of("it broke").withNode("a"),
+                List.of(aDone));
+        assertEquals(expected, found);
+
+        assertThrows(IllegalStateException.class,
+                () -> executions.updateExecution(execution("missing", "wf-1", ExecutionStatus.RUNNING, T0)));
+    }
+
+    @Test
+    void largeJsonValuesRoundTrip() throws Exception {
+        ObjectNode outputs = JSON.createObjectNode();
+        outputs.putObject("big").put("text", "x".repeat(5_000_000) + "ünïcødé ✓");
+        ArrayNode rows = outputs.putObject("table").putArray("rows");
+        for (int i = 0; i < 20_000; i++) {
+            rows.addObject().put("i", i).put("name", "row " + i).put("score", i / 7.0);
+        }
+        executions.insert(execution("ex-big", "wf-1", ExecutionStatus.RUNNING, T0, "a"));
+        NodeRun big = new NodeRun("a", "core.python", NodeRunStatus.SUCCEEDED, 1, T0, T0, outputs, outputs,
+                List.of(new LogLine(T0, "info", "y".repeat(1_000_000))), null);
+        executions.saveNodeRun("ex-big", big);
+        executions.updateExecution(new Execution("ex-big", "wf-1", 3, ExecutionStatus.SUCCEEDED, "manual", null, T0, T0,
+                T0, outputs, null, List.of()));
+
+        Execution found = executions.find("ex-big").orElseThrow();
+        assertEquals(big, found.nodes().get(0));
+        assertEquals(outputs, found.outputs());
+    }
+
+    @Test
+    void instantsKeepMicrosecondsAndDropNanoseconds() throws Exception {
+        Instant nanos = Instant.parse("2026-03-01T10:15:30.123456789Z");
+        Instant micros = Instant.parse("2026-03-01T10:15:30.123456Z");
+        executions.insert(new Execution("ex-t", "wf-1", 1, ExecutionStatus.RUNNING, "manual", null, nanos, nanos, null,
+                null, null, List.of()));
+        workflows.insert(new StoredWorkflow("wf-t", 1, "t", nanos, nanos.plusNanos(1), document("wf-t", "t", 1)));
+
+        Execution found = executions.find("ex-t").orElseThrow();
+        assertEquals(micros, found.createdAt());
+        assertEquals(micros, found.startedAt());
+        assertEquals(micros, workflows.find("wf-t").orElseThrow().updatedAt());
+    }
+
+    @Test
+    void listFiltersAndPagesNewestFirst() throws Exception {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String id = "ex-%02d".formatted(i);
+            String workflow = i % 2 == 0 ? "wf-even" : "wf-odd";
+            ExecutionStatus status = i % 3 == 0 ? ExecutionStatus.FAILED : ExecutionStatus.SUCCEEDED;
+            // pairs share a creation time, so paging must break ties by id
+            executions.insert(execution(id, workflow, status, T0.plusSeconds(i / 2), "a"));
+            all.add(0, id);
+        }
+
+        assertEquals(all, ids(executions.list(new ExecutionQuery(null, null, 1000, null))));
+        assertEquals(List.of("ex-10", "ex-08", "ex-06", "ex-04", "ex-02", "ex-00"),
+                ids(executions.list(new ExecutionQuery("wf-even", null, 100, null))));
+        assertEquals(List.of("ex-09", "ex-06", "ex-03", "ex-00"),
+                ids(executions.list(new ExecutionQuery(null, ExecutionStatus.FAILED, 100, null))));
+        assertEquals(List.of("ex-09", "ex-03"),
+                ids(executions.list(new ExecutionQuery("wf-odd", ExecutionStatus.FAILED, 100, null))));
+        assertEquals(List.of("ex-11", "ex-10", "ex-09"), ids(executions.list(new ExecutionQuery(null, null, 3, null))));
+        assertEquals(List.of(), executions.list(new ExecutionQuery("wf-none", null, 100, null)));
+
+        List<String> paged = new ArrayList<>();
+        String before = null;
+        while (true) {
+            List<Execution> page = executions.list(new ExecutionQuery(null, null, 5, before));
+            if (page.isEmpty()) {
+                break;
+            }
+            page.forEach(e -> assertTrue(e.nodes().isEmpty(), "summaries carry no node runs"));
+            paged.addAll(ids(page));
+            before = page.get(page.size() - 1).id();
+        }
+        assertEquals(all, paged);
+        assertEquals(List.of("ex-04", "ex-02"),
+                ids(executions.list(new ExecutionQuery("wf-even", null, 2, "ex-06"))));
+    }
+
+    @Test
+    void unfinishedListsExecutionsThatAreNotFinal() throws Exception {
+        for (ExecutionStatus status : ExecutionStatus.values()) {
+            executions.insert(execution("ex-" + status.json(), "wf-1", status, T0, "a"));
+        }
+
+        assertEquals(List.of("ex-queued", "ex-running", "ex-waiting"),
+                executions.unfinished().stream().map(Execution::id).sorted().toList());
+    }
+
+    @Test
+    void statusesAreStoredLowerCase() throws Exception {
+        executions.insert(execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a"));
+        executions.saveNodeRun("ex-1", new NodeRun("a", "t", NodeRunStatus.TIMED_OUT, 1, T0, T0, null, null, null, null));
+
+        assertEquals("running", queryString("SELECT status FROM executions WHERE id = 'ex-1'"));
+        assertEquals("timed_out", queryString("SELECT status FROM node_runs WHERE execution_id = 'ex-1'"));
+    }
+
+    // ---- durability and migrations
+
+    @Test
+    void dataSurvivesClosingAndReopening() throws Exception {
+        StoredWorkflow workflow = workflow("wf-1", 1, T0);
+        workflows.insert(workflow);
+        Execution execution = execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a", "b");
+        executions.insert(execution);
+        NodeRun aDone = new NodeRun("a", "core.input", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(1), null,
+                object("{\"out\":\"v\"}"), List.of(), null);
+        executions.saveNodeRun("ex-1", aDone);
+
+        reopen();
+
+        assertEquals(Optional.of(workflow), workflows.find("wf-1"));
+        Execution found = executions.find("ex-1").orElseThrow();
+        assertEquals(List.of(aDone, pending("b")), found.nodes());
+        assertEquals(List.of("ex-1"), executions.unfinished().stream().map(Execution::id).toList());
+    }
+
+    @Test
+    void migrationRunsOnceAndIsANoOpOnReopen() throws Exception {
+        workflows.insert(workflow("wf-1", 1, T0));
+        reopen();
+
+        MigrateResult again = SchemaMigrator.migrate(store.dataSource(), store.dialect());
+        assertEquals(0, again.migrationsExecuted);
+        assertEquals("1", again.initialSchemaVersion);
+        assertEquals("1", queryString(
+                "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" = '1'"));
+        assertTrue(workflows.find("wf-1").isPresent());
+    }
+
+    // ---- helpers
+
+    private String queryString(String sql) throws SQLException {
+        try (Connection connection = store.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
+            assertTrue(row.next(), "no row for " + sql);
+            return row.getString(1);
+        }
+    }
+
+    private static List<String> ids(List<Execution> list) {
+        return list.stream().map(Execution::id).toList();
+    }
+
+    static StoredWorkflow workflow(String id, int version, Instant updatedAt) {
+        return new StoredWorkflow(id, version, "Workflow " + id, T0, updatedAt, document(id, "Workflow " + id, version));
+    }
+
+    static ObjectNode document(String id, String name, int version) {
+        ObjectNode document = JSON.createObjectNode().put("id", id).put("name", name).put("version", version);
+        ObjectNode node = document.putArray("nodes").addObject().put("id", "n1").put("type", "core.python");
+        node.putObject("position").put("x", 120).put("y", 80.5);
+        node.putObject("parameters").put("code", "def run(x: int) -> int:\n    return x * 2\n");
+        return document;
+    }
+
+    static Execution execution(String id, String workflowId, ExecutionStatus status, Instant createdAt, String... nodes) {
+        List<NodeRun> runs = new ArrayList<>();
+        for (String node : nodes) {
+            runs.add(pending(node));
+        }
+        return new Execution(id, workflowId, 3, status, "manual", object("{\"who\":\"tester\",\"n\":[1,2.5,\"three\"]}"),
+                createdAt, null, null, null, null, runs);
+    }
+
+    static NodeRun pending(String node) {
+        return new NodeRun(node, "core." + node, NodeRunStatus.PENDING, 0, null, null, null, null, List.of(), null);
+    }
+
+    static ObjectNode object(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            return (ObjectNode) node;
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
