@@ -106,9 +106,11 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         for (NodeSpec node : ready.result().definition().nodes()) {
             pending.add(new NodeRun(node.id(), node.type(), NodeRunStatus.PENDING, 0, null, null, null, null, List.of(), null));
         }
-        Execution execution = new Execution(UUID.randomUUID().toString(), workflow.id(), workflow.version(), ExecutionStatus.QUEUED,
+        // Accepted and started in one write: the run begins right away, so it is stored as running.
+        Instant now = Instant.now();
+        Execution execution = new Execution(UUID.randomUUID().toString(), workflow.id(), workflow.version(), ExecutionStatus.RUNNING,
                 trigger == null ? "manual" : trigger, input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input,
-                Instant.now(), null, null, null, null, pending);
+                now, now, null, null, null, pending);
         executions.insert(execution);
         launch(ready, execution);
         return execution;

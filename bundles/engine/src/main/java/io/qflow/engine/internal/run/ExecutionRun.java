@@ -153,7 +153,9 @@ public final class ExecutionRun {
     /** Starts (or resumes) the run; returns at once, the nodes run on their own threads. */
     public void start() {
         startedAt = base.startedAt() != null ? base.startedAt() : Instant.now();
-        host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
+        if (base.status() != ExecutionStatus.RUNNING) {
+            host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
+        }
         Long timeoutMs = definition.settings().timeoutMs();
         if (timeoutMs != null) {
             long remaining = Math.max(0, startedAt.toEpochMilli() + timeoutMs - System.currentTimeMillis());

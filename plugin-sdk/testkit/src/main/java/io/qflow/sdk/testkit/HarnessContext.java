@@ -1,0 +1,100 @@
+package io.qflow.sdk.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.qflow.sdk.NodeContext;
+import io.qflow.sdk.NodeException;
+import io.qflow.sdk.NodeLogger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@link NodeContext} a {@link NodeHarness} hands to the node: records what the node reports. */
+final class HarnessContext implements NodeContext {
+
+    private final String executionId;
+    private final String nodeId;
+    private final int attempt;
+    private final JsonNode config;
+    private final Map<String, JsonNode> inputs;
+    private final Map<String, JsonNode> variables;
+    private final List<LogEntry> logs = Collections.synchronizedList(new ArrayList<>());
+    private final List<ProgressReport> progress = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean cancelled;
+
+    HarnessContext(String executionId, String nodeId, int attempt, JsonNode config,
+                   Map<String, JsonNode> inputs, Map<String, JsonNode> variables) {
+        this.executionId = executionId;
+        this.nodeId = nodeId;
+        this.attempt = attempt;
+        this.config = config;
+        this.inputs = Collections.unmodifiableMap(inputs);
+        this.variables = variables;
+    }
+
+    @Override public String executionId() { return executionId; }
+    @Override public String nodeId() { return nodeId; }
+    @Override public int attempt() { return attempt; }
+    @Override public JsonNode config() { return config; }
+
+    @Override
+    public JsonNode input(String port) {
+        JsonNode value = inputs.get(port);
+        return value == null ? MissingNode.getInstance() : value;
+    }
+
+    @Override
+    public Map<String, JsonNode> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public JsonNode evaluate(String template, Map<String, JsonNode> extraVariables) throws NodeException {
+        if (template == null) {
+            return TestJson.NODES.nullNode();
+        }
+        Map<String, JsonNode> all = new HashMap<>(variables);
+        if (extraVariables != null) {
+            all.putAll(extraVariables);
+        }
+        return ConfigResolver.evaluate(template, all, "");
+    }
+
+    @Override
+    public NodeLogger log() {
+        return new NodeLogger() {
+            @Override public void debug(String message) { logs.add(new LogEntry("debug", message)); }
+            @Override public void info(String message) { logs.add(new LogEntry("info", message)); }
+            @Override public void warn(String message) { logs.add(new LogEntry("warn", message)); }
+            @Override public void error(String message) { logs.add(new LogEntry("error", message)); }
+        };
+    }
+
+    @Override
+    public void progress(double fraction, String message) {
+        progress.add(new ProgressReport(fraction, message));
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    List<LogEntry> logs() {
+        synchronized (logs) {
+            return List.copyOf(logs);
+        }
+    }
+
+    List<ProgressReport> progressReports() {
+        synchronized (progress) {
+            return List.copyOf(progress);
+        }
+    }
+}
