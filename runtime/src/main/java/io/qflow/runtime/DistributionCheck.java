@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,26 +15,23 @@ import java.util.stream.Stream;
  * every bundle a feature names is in {@code bundle/} and is an OSGi bundle, and {@code bundle/}
  * holds nothing no feature names. Fails the build with every problem at once.
  *
- * <p>Arguments: the distribution folder, then a comma-separated list of artifactIds that may be
- * missing for now (bundles still being written); each one missing is a loud warning instead.
+ * <p>Argument: the distribution folder.
  */
 public final class DistributionCheck {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            throw new IllegalArgumentException("usage: DistributionCheck <distribution folder> [pending artifactIds]");
+            throw new IllegalArgumentException("usage: DistributionCheck <distribution folder>");
         }
         Path dist = Path.of(args[0]);
-        Set<String> pending = new HashSet<>(Arrays.asList(args.length > 1 ? args[1].split("[,\\s]+") : new String[0]));
-        pending.remove("");
-        List<String> problems = check(dist, pending);
+        List<String> problems = check(dist);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("The distribution in " + dist + " is incomplete:\n  - "
                     + String.join("\n  - ", problems));
         }
     }
 
-    static List<String> check(Path dist, Set<String> pending) throws IOException {
+    static List<String> check(Path dist) throws IOException {
         Path bundleDir = dist.resolve("bundle");
         Path featuresDir = dist.resolve("features");
         List<String> problems = new ArrayList<>();
@@ -56,13 +52,8 @@ public final class DistributionCheck {
                 named.add(bundle.fileName());
                 Path file = bundle.file(bundleDir);
                 if (!Files.isRegularFile(file)) {
-                    if (pending.contains(bundle.artifactId())) {
-                        System.err.println("WARNING: feature '" + name + "' lists " + bundle
-                                + ", which is not built yet (qflow.features.pending): the runtime will start without it");
-                    } else {
-                        problems.add("feature '" + name + "' lists " + bundle + " but " + file
-                                + " is missing: add it to features/pom.xml");
-                    }
+                    problems.add("feature '" + name + "' lists " + bundle + " but " + file
+                            + " is missing: add it to features/pom.xml");
                 } else if (!isBundle(file)) {
                     problems.add(file + " (feature '" + name + "') has no Bundle-SymbolicName: it is not an OSGi"
                             + " bundle; embed it in the bundle that uses it");
