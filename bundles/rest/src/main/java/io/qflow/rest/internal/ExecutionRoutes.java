@@ -1,0 +1,159 @@
+package io.qflow.rest.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.qflow.engine.Execution;
+import io.qflow.engine.ExecutionQuery;
+import io.qflow.engine.ExecutionService;
+import io.qflow.engine.ExecutionStatus;
+import io.qflow.engine.NotFoundException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Starting runs (optionally waiting for the result), history with paging, one run, cancel. */
+final class ExecutionRoutes {
+
+    static final int DEFAULT_WAIT_SECONDS = 60;
+    static final int MAX_WAIT_SECONDS = 3600;
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 1000;
+    private static final Set<String> RUN_FIELDS = Set.of("input", "wait", "timeoutSeconds");
+
+    private final ExecutionService executions;
+    private final JsonHttp json;
+
+    ExecutionRoutes(ExecutionService executions, JsonHttp json) {
+        this.executions = executions;
+        this.json = json;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post(RestApi.BASE + "/workflows/{id}/executions", this::start);
+        routes.get(RestApi.BASE + "/executions", this::list);
+        routes.get(RestApi.BASE + "/executions/{id}", this::get);
+        routes.post(RestApi.BASE + "/executions/{id}/cancel", this::cancel);
+    }
+
+    /** What {@code POST /workflows/{id}/executions} asks for. */
+    record RunRequest(JsonNode input, boolean waitForResult, Duration timeout) {
+
+        static RunRequest parse(JsonNode body) {
+            if (body == null) {
+                return new RunRequest(null, false, Duration.ofSeconds(DEFAULT_WAIT_SECONDS));
+            }
+            if (!(body instanceof ObjectNode object)) {
+                throw ApiProblem.invalid("The body must be a JSON object such as {\"input\": {...}, \"wait\": true}, not "
+                        + JsonHttp.kind(body) + ".");
+            }
+            for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!RUN_FIELDS.contains(name)) {
+                    throw ApiProblem.invalid("Unknown field '" + name + "'; a run request has input, wait and timeoutSeconds.");
+                }
+            }
+            JsonNode wait = object.get("wait");
+            if (wait != null && !wait.isBoolean() && !wait.isNull()) {
+                throw ApiProblem.invalid("'wait' must be true or false.");
+            }
+            JsonNode timeout = object.get("timeoutSeconds");
+            int seconds = DEFAULT_WAIT_SECONDS;
+            if (timeout != null && !timeout.isNull()) {
+                if (!timeout.isIntegralNumber() || timeout.asLong() < 1 || timeout.asLong() > MAX_WAIT_SECONDS) {
+                    throw ApiProblem.invalid("'timeoutSeconds' must be a whole number from 1 to " + MAX_WAIT_SECONDS + ".");
+                }
+                seconds = timeout.intValue();
+            }
+            JsonNode input = object.get("input");
+            return new RunRequest(input == null || input.isNull() ? null : input,
+                    wait != null && wait.asBoolean(), Duration.ofSeconds(seconds));
+        }
+    }
+
+    private void start(Context ctx) throws Exception {
+        RunRequest request = RunRequest.parse(json.readOptional(ctx));
+        Execution execution = executions.start(ctx.pathParam("id"), request.input(), "manual");
+        if (request.waitForResult() && !execution.status().isFinal()) {
+            execution = awaitFinal(execution, request.timeout());
+        }
+        if (execution.status().isFinal() && request.waitForResult()) {
+            json.respond(ctx, 200, execution);
+        } else {
+            ctx.header("Location", RestApi.BASE + "/executions/" + execution.id());
+            json.respond(ctx, 202, execution);
+        }
+    }
+
+    private Execution awaitFinal(Execution started, Duration timeout) throws NotFoundException {
+        try {
+            return executions.await(started.id(), timeout);
+        } catch (InterruptedException e) {
+            // The server is stopping: answer with what is known; the run goes on and is never lost.
+            Thread.currentThread().interrupt();
+            return executions.get(started.id()).orElse(started);
+        }
+    }
+
+    private void list(Context ctx) throws Exception {
+        int limit = limit(ctx.queryParam("limit"));
+        // One more than asked tells whether another page exists.
+        int fetch = Math.min(limit + 1, MAX_PAGE);
+        ExecutionQuery query = new ExecutionQuery(blankToNull(ctx.queryParam("workflowId")),
+                status(ctx.queryParam("status")), fetch, blankToNull(ctx.queryParam("before")));
+        List<Execution> found = executions.list(query);
+        boolean more = found.size() > limit || (found.size() == limit && fetch == limit);
+        List<Execution> items = found.size() > limit ? found.subList(0, limit) : found;
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("items", items);
+        page.put("next", more && !items.isEmpty() ? items.get(items.size() - 1).id() : null);
+        json.respond(ctx, 200, page);
+    }
+
+    private void get(Context ctx) throws Exception {
+        String id = ctx.pathParam("id");
+        json.respond(ctx, 200, executions.get(id).orElseThrow(() -> new NotFoundException("No execution '" + id + "'.")));
+    }
+
+    private void cancel(Context ctx) throws Exception {
+        json.respond(ctx, 200, executions.cancel(ctx.pathParam("id")));
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int limit = Integer.parseInt(text.trim());
+            if (limit >= 1 && limit <= MAX_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, with the allowed range
+        }
+        throw ApiProblem.invalid("Query parameter 'limit' must be a whole number from 1 to " + MAX_PAGE + ", not '" + text + "'.");
+    }
+
+    private static ExecutionStatus status(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return ExecutionStatus.fromJson(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid("Query parameter 'status' must be one of "
+                    + Arrays.stream(ExecutionStatus.values()).map(ExecutionStatus::json).collect(Collectors.joining(", "))
+                    + ", not '" + text + "'.");
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+}

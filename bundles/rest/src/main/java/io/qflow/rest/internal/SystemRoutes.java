@@ -1,0 +1,75 @@
+package io.qflow.rest.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.qflow.engine.NodeCatalog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Health, the OpenAPI document, the start page and (for the benchmark only) the plain baseline route. */
+final class SystemRoutes {
+
+    static final String OPENAPI_RESOURCE = "openapi.json";
+    static final String START_PAGE_RESOURCE = "index.html";
+
+    private final NodeCatalog catalog;
+    private final JsonHttp json;
+    private final RestSettings settings;
+    private final byte[] openApi;
+    private final byte[] startPage;
+    private final byte[] plainAnswer;
+
+    SystemRoutes(NodeCatalog catalog, JsonHttp json, RestSettings settings) {
+        this.catalog = catalog;
+        this.json = json;
+        this.settings = settings;
+        this.openApi = resource(OPENAPI_RESOURCE);
+        this.startPage = resource(START_PAGE_RESOURCE);
+        this.plainAnswer = "{\"status\":\"succeeded\",\"outputs\":{}}".getBytes(StandardCharsets.UTF_8);
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(startPage));
+        routes.get(RestApi.BASE + "/health", this::health);
+        routes.get(RestApi.BASE + "/openapi.json", ctx -> ctx.contentType(JsonHttp.JSON).result(openApi));
+        if (settings.benchPlain()) {
+            routes.post(RestApi.BASE + "/_plain", this::plain);
+        }
+    }
+
+    private void health(Context ctx) throws Exception {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", "UP");
+        health.put("version", settings.version());
+        health.put("nodeTypes", catalog.descriptors().size());
+        json.respond(ctx, 200, health);
+    }
+
+    /**
+     * The benchmark's baseline: the same body reading and JSON parsing as a run request, a fixed
+     * answer, no engine. Compared with run-and-wait it shows what the engine itself costs.
+     */
+    private void plain(Context ctx) throws Exception {
+        JsonNode body = json.readOptional(ctx);
+        if (body != null && !body.isObject()) {
+            throw ApiProblem.invalid("The body must be a JSON object.");
+        }
+        ctx.status(200).contentType(JsonHttp.JSON).result(plainAnswer);
+    }
+
+    static byte[] resource(String name) {
+        try (InputStream in = SystemRoutes.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the bundle");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read resource " + name, e);
+        }
+    }
+}
