@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Launcher {
 
+    /** System property the REST front reads for readiness: "false" while feature bundles start. */
+    static final String READY_PROPERTY = "qflow.ready";
+
     private static final long STOP_TIMEOUT_MS = 30_000;
 
     private final Settings settings;
@@ -99,8 +102,11 @@ public final class Launcher {
 
         Map<BundleRef, Bundle> installed = install(framework.getBundleContext(), bundles, home.resolve("bundle"));
         log.debug("Installed {} bundles", installed.size());
+        // /api/v1/health answers UP only once every feature bundle has been started (READY_PROPERTY).
+        System.setProperty(READY_PROPERTY, "false");
         framework.start();
         start(installed);
+        System.setProperty(READY_PROPERTY, "true");
 
         if (framework.getState() != Bundle.ACTIVE) {
             log.info("Stopped while starting");   // SIGTERM arrived during start-up

@@ -43,11 +43,14 @@ final class SystemRoutes {
     }
 
     private void health(Context ctx) throws Exception {
+        // The launcher sets qflow.ready=false until every feature bundle has started, so a client
+        // that sees UP can use every built-in node type; embedded outside the launcher it is unset.
+        boolean ready = !"false".equals(System.getProperty("qflow.ready"));
         Map<String, Object> health = new LinkedHashMap<>();
-        health.put("status", "UP");
+        health.put("status", ready ? "UP" : "STARTING");
         health.put("version", settings.version());
         health.put("nodeTypes", catalog.descriptors().size());
-        json.respond(ctx, 200, health);
+        json.respond(ctx, ready ? 200 : 503, health);
     }
 
     /**
