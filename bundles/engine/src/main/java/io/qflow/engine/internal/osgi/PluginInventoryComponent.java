@@ -131,7 +131,7 @@ public final class PluginInventoryComponent implements PluginInventory {
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
             for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
                 if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                    problems.add("component " + description.name + " failed to activate: " + configuration.failure);
+                    problems.add("component " + description.name + " failed to activate: " + rootCause(configuration.failure));
                 } else if (configuration.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
                     for (UnsatisfiedReferenceDTO ref : configuration.unsatisfiedReferences) {
                         problems.add("component " + description.name + " waits for a service: " + ref.name
@@ -141,6 +141,23 @@ public final class PluginInventoryComponent implements PluginInventory {
             }
         }
         return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
+    /**
+     * SCR reports a failed activation as a whole stack trace whose first line is usually a bare
+     * InvocationTargetException; the plugin author's own message is in the last "Caused by".
+     */
+    static String rootCause(String failure) {
+        if (failure == null) {
+            return "unknown reason";
+        }
+        String summary = failure.lines().findFirst().orElse(failure).trim();
+        for (String line : failure.lines().toList()) {
+            if (line.startsWith("Caused by: ")) {
+                summary = line.substring("Caused by: ".length()).trim();
+            }
+        }
+        return summary;
     }
 
     private static String state(Bundle bundle) {
