@@ -243,6 +243,30 @@ class ExecutionTest {
         }
     }
 
+    @Test
+    void emittingOnAnUndeclaredPortFailsTheNode() throws Exception {
+        io.qflow.sdk.NodeType sloppy = new io.qflow.sdk.NodeType() {
+            private final io.qflow.sdk.NodeDescriptor descriptor = io.qflow.sdk.NodeDescriptor.builder("test.sloppy")
+                    .output("out", io.qflow.sdk.DataType.ANY, "").build();
+
+            @Override
+            public io.qflow.sdk.NodeDescriptor descriptor() {
+                return descriptor;
+            }
+
+            @Override
+            public io.qflow.sdk.NodeResult execute(io.qflow.sdk.NodeContext context) {
+                return io.qflow.sdk.NodeResult.of("outt", json("1"));
+            }
+        };
+        try (Engine engine = Engine.builder().nodeTypes(sloppy).build()) {
+            Execution done = run(engine, "{'name': 's', 'nodes': [{'id': 's', 'type': 'test.sloppy'}]}", "{}");
+            assertEquals(ExecutionStatus.FAILED, done.status());
+            assertEquals("node.port.undeclared", done.nodes().get(0).error().code());
+            assertTrue(done.nodes().get(0).error().message().contains("'outt'"), done.nodes().get(0).error().message());
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(10);
         while (!condition.getAsBoolean()) {

@@ -36,7 +36,9 @@ public interface NodeContext {
 
     /**
      * Evaluates a config string that may hold {@code {{ }}} expressions, with the workflow's variables
-     * ({@code input}, {@code nodes}, {@code execution}, {@code vars}) plus {@code extraVariables}
+     * ({@code input} = the run's input, {@code in} = this node's {@code in} port, {@code inputs} = all
+     * its input ports, {@code nodes.<id>.<port>}, {@code trigger}, {@code execution}, {@code vars})
+     * plus {@code extraVariables}
      * (such as {@code item} and {@code index} when a node evaluates per item). A string that is one
      * whole expression keeps its JSON type.
      *

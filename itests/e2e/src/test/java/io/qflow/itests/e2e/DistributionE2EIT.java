@@ -346,6 +346,34 @@ class DistributionE2EIT {
 
     @Test
     @Order(9)
+    void aPluginJarNamedLikeAPlatformBundleCannotReplaceOrRemoveIt() throws Exception {
+        Path platformJar;
+        try (var jars = Files.list(qflow.home().resolve("bundle"))) {
+            platformJar = jars.filter(p -> p.getFileName().toString().startsWith("io.qflow.node.core-")).findFirst().orElseThrow();
+        }
+        Path duplicate = qflow.plugins().resolve("core-copy.jar");
+        Path marker = qflow.plugins().resolve("greeting.jar");
+        // The marker is deployed in the same folder scan as the duplicate: once it is listed, the
+        // watcher has seen the duplicate too.
+        drop(platformJar, duplicate);
+        drop(jar("io.qflow.example.greeting"), marker);
+        awaitNodeType("marker plugin deployed next to the duplicate", d -> true);
+        Files.delete(duplicate);
+        Files.delete(marker);
+        await("marker plugin removed", () -> api.get("/api/v1/node-types/" + GREET).status() == 404
+                ? Optional.of(true) : Optional.empty());
+
+        JsonNode core = items(api.get("/api/v1/plugins").json()).stream()
+                .filter(p -> "io.qflow.node.core".equals(p.path("symbolicName").asText())).findFirst().orElseThrow();
+        assertEquals("active", core.path("state").asText(), core::toString);
+        assertFalse(core.path("plugin").asBoolean(), "the built-in nodes still come from the platform's bundle/: " + core);
+        long coreTypes = items(api.get("/api/v1/node-types").json()).stream()
+                .filter(t -> t.path("type").asText().startsWith("core.")).count();
+        assertEquals(CORE_NODE_TYPES, coreTypes, "deleting the duplicate JAR must not remove the built-in nodes");
+    }
+
+    @Test
+    @Order(10)
     void keepsWorkflowsAndHistoryAcrossARestart() throws Exception {
         long t0 = System.nanoTime();
         int exit = qflow.stop(Duration.ofSeconds(30));

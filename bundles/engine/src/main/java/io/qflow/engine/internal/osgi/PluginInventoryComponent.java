@@ -46,6 +46,7 @@ public final class PluginInventoryComponent implements PluginInventory {
     private final NodeCatalog catalog;
     private final ServiceComponentRuntime scr;
     private final Path pluginsDir;
+    private final PlatformBundleGuard guard;
     /** Start failures by bundle id and last-modified time, so a broken plugin is probed once per version. */
     private final Map<String, String> startFailures = new ConcurrentHashMap<>();
 
@@ -54,11 +55,17 @@ public final class PluginInventoryComponent implements PluginInventory {
         this.context = context;
         this.catalog = catalog;
         this.scr = scr;
+        this.pluginsDir = pluginsDir(context);
+        this.guard = new PlatformBundleGuard(pluginsDir);
+    }
+
+    /** The hot-deploy folder: {@code qflow.plugins}, else FileInstall's own setting. */
+    static Path pluginsDir(BundleContext context) {
         String dir = context.getProperty("qflow.plugins");
         if (dir == null) {
             dir = context.getProperty("felix.fileinstall.dir");
         }
-        this.pluginsDir = Path.of(dir == null ? "plugins" : dir).toAbsolutePath().normalize();
+        return Path.of(dir == null ? "plugins" : dir).toAbsolutePath().normalize();
     }
 
     @Override
@@ -93,15 +100,7 @@ public final class PluginInventoryComponent implements PluginInventory {
     }
 
     private boolean isPlugin(Bundle bundle) {
-        String location = bundle.getLocation();
-        if (location == null || !location.startsWith("file:")) {
-            return false;
-        }
-        try {
-            return Path.of(java.net.URI.create(location)).toAbsolutePath().normalize().startsWith(pluginsDir);
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return guard.isPlugin(bundle.getLocation());
     }
 
     private String error(Bundle bundle, boolean plugin) {

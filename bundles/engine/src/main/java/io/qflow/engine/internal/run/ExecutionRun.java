@@ -337,8 +337,11 @@ public final class ExecutionRun {
             if (host.shuttingDown() && (interrupted || isInterruption(failure))) {
                 return false;
             }
+            if (failure == null && result != null) {
+                failure = undeclaredPort(state, result);
+            }
             if (failure == null && !state.timedOut && abort == Abort.NONE) {
-                state.outputs = outputsOf(state, result);
+                state.outputs = outputsOf(result);
                 state.status = NodeRunStatus.SUCCEEDED;
                 state.finishedAt = Instant.now();
                 host.repository().saveNodeRun(base.id(), state.snapshot());
@@ -423,15 +426,24 @@ public final class ExecutionRun {
         return ErrorInfo.from(failure, null);
     }
 
-    private ObjectNode outputsOf(NodeState state, NodeResult result) {
-        ObjectNode outputs = JsonNodeFactory.instance.objectNode();
+    /** A node emitting on a port it did not declare is a plugin bug: fail it, as the SDK test kit does. */
+    private NodeException undeclaredPort(NodeState state, NodeResult result) {
         Set<String> declared = outputNames.get(state.spec.id());
-        for (Map.Entry<String, JsonNode> e : result.outputs().entrySet()) {
-            if (declared != null && !declared.contains(e.getKey())) {
-                state.log("warn", "emitted on undeclared port '" + e.getKey() + "'; the value is kept but nothing can receive it");
-            }
-            outputs.set(e.getKey(), e.getValue());
+        if (declared == null) {
+            return null;
         }
+        for (String port : result.outputs().keySet()) {
+            if (!declared.contains(port)) {
+                return new NodeException("node.port.undeclared", "node type '" + state.spec.type() + "' emitted on port '" + port
+                        + "', which it does not declare (declared: " + declared + ")");
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode outputsOf(NodeResult result) {
+        ObjectNode outputs = JsonNodeFactory.instance.objectNode();
+        result.outputs().forEach(outputs::set);
         return outputs;
     }
 
