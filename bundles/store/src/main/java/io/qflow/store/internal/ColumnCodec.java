@@ -53,6 +53,20 @@ final class ColumnCodec {
         }
     }
 
+    /** The JSON text of a value, or null for null; for binding later with {@link #setJsonText}. */
+    String jsonOrNull(Object value) {
+        return value == null ? null : write(value);
+    }
+
+    /** Binds JSON text made by {@link #jsonOrNull} (null as SQL NULL). */
+    static void setJsonText(PreparedStatement statement, int index, String json) throws SQLException {
+        if (json == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, json);
+        }
+    }
+
     String write(Object value) {
         try {
             return mapper.writeValueAsString(value);

@@ -11,23 +11,30 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
  * Executions in the {@code executions} table and their node runs in {@code node_runs}, ordered by
- * {@code seq} (the workflow order they were inserted in). Thread-safe; every method is one
- * transaction.
+ * {@code seq} (the workflow order they were inserted in). Thread-safe.
+ *
+ * <p>Writes ({@link #insert}, {@link #updateExecution}, {@link #saveNodeRun}) go through a
+ * {@link GroupCommitWriter}: concurrent writes share one transaction and one commit, and each call
+ * returns once its own write is committed. Their JSON is written on the caller's thread before the
+ * write is queued. Reads run directly on the pool, one transaction each.
  */
 @Component(service = ExecutionRepository.class)
-public class JdbcExecutionRepository implements ExecutionRepository {
+public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseable {
 
     private static final String EXECUTION_COLUMNS = "id, workflow_id, workflow_version, status, trigger, input,"
             + " created_at, started_at, finished_at, outputs, error";
@@ -39,6 +46,8 @@ public class JdbcExecutionRepository implements ExecutionRepository {
             .collect(Collectors.joining(", ", "(", ")"));
 
     private final Transactions transactions;
+    private final GroupCommitWriter writer;
+    private final boolean ownsWriter;
     private final ColumnCodec codec;
     private final String insertExecution;
     private final String insertNodeRun;
@@ -47,16 +56,28 @@ public class JdbcExecutionRepository implements ExecutionRepository {
 
     @Activate
     public JdbcExecutionRepository(@Reference JdbcStoreComponent store) {
-        this(store.dataSource(), store.objectMapper(), store.dialect());
+        this(store.dataSource(), store.objectMapper(), store.dialect(), null);
     }
 
-    /** @param objectMapper a mapper with Jackson's JavaTimeModule, such as {@link StoreJson#newObjectMapper()} */
+    /**
+     * A repository with its own {@link GroupCommitWriter}; {@link #close()} stops it.
+     *
+     * @param objectMapper a mapper with Jackson's JavaTimeModule, such as {@link StoreJson#newObjectMapper()}
+     */
     public JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper) {
-        this(dataSource, objectMapper, SqlDialect.of(dataSource));
+        this(dataSource, objectMapper, SqlDialect.of(dataSource), null);
     }
 
-    JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, SqlDialect dialect) {
+    /** A repository writing through {@code writer} (on the same DataSource), which the caller closes. */
+    public JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, GroupCommitWriter writer) {
+        this(dataSource, objectMapper, SqlDialect.of(dataSource), Objects.requireNonNull(writer, "writer"));
+    }
+
+    JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, SqlDialect dialect,
+            GroupCommitWriter writer) {
         this.transactions = new Transactions(dataSource);
+        this.ownsWriter = writer == null;
+        this.writer = writer == null ? new GroupCommitWriter(dataSource) : writer;
         this.codec = new ColumnCodec(objectMapper);
         String json = dialect.json();
         this.insertExecution = "INSERT INTO executions (" + EXECUTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, " + json
@@ -68,35 +89,50 @@ public class JdbcExecutionRepository implements ExecutionRepository {
         this.upsertNodeRun = dialect.upsertNodeRun();
     }
 
+    /** Waits for the queued writes and stops the writer if this repository made it (DS deactivate). */
+    @Deactivate
+    @Override
+    public void close() {
+        if (ownsWriter) {
+            writer.close();
+        }
+    }
+
+    GroupCommitWriter writer() {
+        return writer;
+    }
+
     @Override
     public void insert(Execution execution) {
-        transactions.inTransaction("Inserting execution " + execution.id(), connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(insertExecution)) {
-                statement.setString(1, execution.id());
-                statement.setString(2, execution.workflowId());
-                statement.setInt(3, execution.workflowVersion());
-                statement.setString(4, execution.status().json());
-                statement.setString(5, execution.trigger());
-                codec.setJson(statement, 6, execution.input());
-                ColumnCodec.setInstant(statement, 7, execution.createdAt());
-                ColumnCodec.setInstant(statement, 8, execution.startedAt());
-                ColumnCodec.setInstant(statement, 9, execution.finishedAt());
-                codec.setJson(statement, 10, execution.outputs());
-                codec.setJson(statement, 11, execution.error());
-                statement.executeUpdate();
-            }
-            if (!execution.nodes().isEmpty()) {
-                try (PreparedStatement statement = connection.prepareStatement(insertNodeRun)) {
-                    int seq = 0;
-                    for (NodeRun run : execution.nodes()) {
-                        statement.setString(1, execution.id());
-                        statement.setInt(2, seq++);
-                        statement.setString(3, run.nodeId());
-                        bindNodeRunFields(statement, 4, run);
-                        statement.addBatch();
-                    }
-                    statement.executeBatch();
+        String input = codec.jsonOrNull(execution.input());
+        String outputs = codec.jsonOrNull(execution.outputs());
+        String error = codec.jsonOrNull(execution.error());
+        List<NodeRunRow> nodes = execution.nodes().stream().map(this::row).toList();
+        writer.submit("Inserting execution " + execution.id(), statements -> {
+            PreparedStatement statement = statements.prepare(insertExecution);
+            statement.setString(1, execution.id());
+            statement.setString(2, execution.workflowId());
+            statement.setInt(3, execution.workflowVersion());
+            statement.setString(4, execution.status().json());
+            statement.setString(5, execution.trigger());
+            ColumnCodec.setJsonText(statement, 6, input);
+            ColumnCodec.setInstant(statement, 7, execution.createdAt());
+            ColumnCodec.setInstant(statement, 8, execution.startedAt());
+            ColumnCodec.setInstant(statement, 9, execution.finishedAt());
+            ColumnCodec.setJsonText(statement, 10, outputs);
+            ColumnCodec.setJsonText(statement, 11, error);
+            statement.executeUpdate();
+            if (!nodes.isEmpty()) {
+                PreparedStatement nodeStatement = statements.prepare(insertNodeRun);
+                int seq = 0;
+                for (NodeRunRow node : nodes) {
+                    nodeStatement.setString(1, execution.id());
+                    nodeStatement.setInt(2, seq++);
+                    nodeStatement.setString(3, node.nodeId());
+                    node.bindFields(nodeStatement, 4);
+                    nodeStatement.addBatch();
                 }
+                nodeStatement.executeBatch();
             }
             return null;
         });
@@ -104,34 +140,43 @@ public class JdbcExecutionRepository implements ExecutionRepository {
 
     @Override
     public void updateExecution(Execution execution) {
-        int updated = transactions.single("Updating execution " + execution.id(), connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(updateExecution)) {
-                statement.setString(1, execution.status().json());
-                ColumnCodec.setInstant(statement, 2, execution.startedAt());
-                ColumnCodec.setInstant(statement, 3, execution.finishedAt());
-                codec.setJson(statement, 4, execution.outputs());
-                codec.setJson(statement, 5, execution.error());
-                statement.setString(6, execution.id());
-                return statement.executeUpdate();
-            }
+        String outputs = codec.jsonOrNull(execution.outputs());
+        String error = codec.jsonOrNull(execution.error());
+        int updated = writer.submit("Updating execution " + execution.id(), statements -> {
+            PreparedStatement statement = statements.prepare(updateExecution);
+            statement.setString(1, execution.status().json());
+            ColumnCodec.setInstant(statement, 2, execution.startedAt());
+            ColumnCodec.setInstant(statement, 3, execution.finishedAt());
+            ColumnCodec.setJsonText(statement, 4, outputs);
+            ColumnCodec.setJsonText(statement, 5, error);
+            statement.setString(6, execution.id());
+            return statement.executeUpdate();
         });
         if (updated == 0) {
             throw new IllegalStateException("No execution " + execution.id() + " to update");
         }
     }
 
+    /*
+     * Each upsert is its own executeUpdate, not one addBatch/executeBatch over the batch's node
+     * runs: with PostgreSQL's reWriteBatchedInserts (on, for the pending node runs of insert) the
+     * driver would turn the batch into one multi-row INSERT ... ON CONFLICT, which fails when two
+     * records of one node run are in it and gives two new node runs the same seq (the subqueries
+     * see the table as it was before the statement). Embedded H2 runs a batch statement by
+     * statement anyway; what group commit saves is the commit.
+     */
     @Override
     public void saveNodeRun(String executionId, NodeRun nodeRun) {
-        transactions.single("Saving node run " + nodeRun.nodeId() + " of execution " + executionId, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(upsertNodeRun)) {
-                statement.setString(1, executionId);
-                statement.setString(2, nodeRun.nodeId());
-                statement.setString(3, executionId);
-                statement.setString(4, nodeRun.nodeId());
-                statement.setString(5, executionId);
-                bindNodeRunFields(statement, 6, nodeRun);
-                return statement.executeUpdate();
-            }
+        NodeRunRow node = row(nodeRun);
+        writer.submit("Saving node run " + nodeRun.nodeId() + " of execution " + executionId, statements -> {
+            PreparedStatement statement = statements.prepare(upsertNodeRun);
+            statement.setString(1, executionId);
+            statement.setString(2, node.nodeId());
+            statement.setString(3, executionId);
+            statement.setString(4, node.nodeId());
+            statement.setString(5, executionId);
+            node.bindFields(statement, 6);
+            return statement.executeUpdate();
         });
     }
 
@@ -192,18 +237,29 @@ public class JdbcExecutionRepository implements ExecutionRepository {
         });
     }
 
-    /** Binds type, status, attempts, started, finished, inputs, outputs, logs, error from {@code first} on. */
-    private void bindNodeRunFields(PreparedStatement statement, int first, NodeRun run) throws SQLException {
-        int i = first;
-        statement.setString(i++, run.type());
-        statement.setString(i++, run.status().json());
-        statement.setInt(i++, run.attempts());
-        ColumnCodec.setInstant(statement, i++, run.startedAt());
-        ColumnCodec.setInstant(statement, i++, run.finishedAt());
-        codec.setJson(statement, i++, run.inputs());
-        codec.setJson(statement, i++, run.outputs());
-        codec.setJson(statement, i++, run.logs());
-        codec.setJson(statement, i, run.error());
+    private NodeRunRow row(NodeRun run) {
+        return new NodeRunRow(run.nodeId(), run.type(), run.status().json(), run.attempts(), run.startedAt(),
+                run.finishedAt(), codec.jsonOrNull(run.inputs()), codec.jsonOrNull(run.outputs()),
+                codec.jsonOrNull(run.logs()), codec.jsonOrNull(run.error()));
+    }
+
+    /** A node run with its JSON already written, ready to bind on the writer thread. */
+    private record NodeRunRow(String nodeId, String type, String status, int attempts, Instant startedAt,
+            Instant finishedAt, String inputs, String outputs, String logs, String error) {
+
+        /** Binds type, status, attempts, started, finished, inputs, outputs, logs, error from {@code first} on. */
+        void bindFields(PreparedStatement statement, int first) throws SQLException {
+            int i = first;
+            statement.setString(i++, type);
+            statement.setString(i++, status);
+            statement.setInt(i++, attempts);
+            ColumnCodec.setInstant(statement, i++, startedAt);
+            ColumnCodec.setInstant(statement, i++, finishedAt);
+            ColumnCodec.setJsonText(statement, i++, inputs);
+            ColumnCodec.setJsonText(statement, i++, outputs);
+            ColumnCodec.setJsonText(statement, i++, logs);
+            ColumnCodec.setJsonText(statement, i, error);
+        }
     }
 
     private List<Execution> executions(PreparedStatement statement) throws SQLException {

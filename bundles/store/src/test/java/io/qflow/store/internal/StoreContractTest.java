@@ -2,6 +2,7 @@ package io.qflow.store.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +51,7 @@ abstract class StoreContractTest {
     private StoreSettings settings;
     private JdbcStoreComponent store;
     private WorkflowRepository workflows;
-    private ExecutionRepository executions;
+    private JdbcExecutionRepository executions;
 
     /** Settings for a fresh, empty database; called once per test. */
     protected abstract StoreSettings settings() throws Exception;
@@ -59,6 +66,9 @@ abstract class StoreContractTest {
 
     @AfterEach
     void close() {
+        if (executions != null) {
+            executions.close();
+        }
         if (store != null) {
             store.close();
         }
@@ -72,6 +82,7 @@ abstract class StoreContractTest {
     }
 
     private void reopen() {
+        executions.close();
         store.close();
         store = null;
         openStore();
@@ -309,6 +320,168 @@ abstract class StoreContractTest {
 
         assertEquals("running", queryString("SELECT status FROM executions WHERE id = 'ex-1'"));
         assertEquals("timed_out", queryString("SELECT status FROM node_runs WHERE execution_id = 'ex-1'"));
+    }
+
+    // ---- group commit
+
+    @Test
+    void sixtyFourConcurrentWritersAllCommitAndShareCommits() throws Exception {
+        int threads = 64;
+        try (GroupCommitWriter writer = new GroupCommitWriter(store.dataSource())) {
+            ExecutionRepository grouped = new JdbcExecutionRepository(store.dataSource(), JSON, writer);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < threads; t++) {
+                    String id = "ex-" + t;
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        grouped.insert(execution(id, "wf-1", ExecutionStatus.RUNNING, T0, "a", "b", "c"));
+                        for (String node : List.of("a", "b", "c")) {
+                            grouped.saveNodeRun(id, running(node));
+                            grouped.saveNodeRun(id, succeeded(node, id));
+                        }
+                        grouped.updateExecution(new Execution(id, "wf-1", 3, ExecutionStatus.SUCCEEDED, "manual",
+                                null, T0, T0, T0.plusSeconds(1), object("{\"done\":true}"), null, List.of()));
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> future : done) {
+                    future.get(60, TimeUnit.SECONDS);
+                }
+            }
+            long writes = threads * 8L;
+            assertEquals(writes, writer.writes());
+            assertTrue(writer.batches() < writes, "concurrent writes should share transactions, "
+                    + writer.batches() + " for " + writes);
+        }
+        for (int t = 0; t < threads; t++) {
+            String id = "ex-" + t;
+            Execution found = executions.find(id).orElseThrow();
+            assertEquals(ExecutionStatus.SUCCEEDED, found.status(), id);
+            assertEquals(object("{\"done\":true}"), found.outputs(), id);
+            assertEquals(List.of(succeeded("a", id), succeeded("b", id), succeeded("c", id)), found.nodes(), id);
+        }
+    }
+
+    @Test
+    void aFailingWriteInABatchFailsOnlyItsCaller() throws Exception {
+        executions.insert(execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a", "b"));
+        try (GroupCommitWriter writer = new GroupCommitWriter(store.dataSource());
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            ExecutionRepository grouped = new JdbcExecutionRepository(store.dataSource(), JSON, writer);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> hold = holdWriter(writer, pool, release);
+
+            // all of these queue up behind the holding write and go into one batch
+            List<Future<?>> good = new ArrayList<>();
+            good.add(pool.submit(() -> grouped.saveNodeRun("ex-1", succeeded("a", "ex-1"))));
+            good.add(pool.submit(() -> grouped.insert(execution("ex-2", "wf-1", ExecutionStatus.QUEUED, T0, "x"))));
+            Future<?> unknownExecution = pool.submit(() -> grouped.saveNodeRun("ex-unknown", running("a")));
+            Future<?> duplicate = pool.submit(() -> grouped.insert(execution("ex-1", "wf-2", ExecutionStatus.QUEUED, T0)));
+            Future<?> missing = pool.submit(() -> grouped.updateExecution(
+                    execution("missing", "wf-1", ExecutionStatus.FAILED, T0)));
+            good.add(pool.submit(() -> grouped.saveNodeRun("ex-1", running("b"))));
+            awaitQueued(writer, 6);
+            long batchesBefore = writer.batches();
+            release.countDown();
+
+            hold.get(30, TimeUnit.SECONDS);
+            for (Future<?> future : good) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+            assertInstanceOf(StoreException.class, failure(unknownExecution));
+            assertInstanceOf(StoreException.class, failure(duplicate));
+            assertInstanceOf(IllegalStateException.class, failure(missing));
+            // one failed transaction for the batch, then one per write
+            assertEquals(batchesBefore + 1 + 6, writer.batches());
+        }
+        Execution ex1 = executions.find("ex-1").orElseThrow();
+        assertEquals("wf-1", ex1.workflowId());
+        assertEquals(List.of(succeeded("a", "ex-1"), running("b")), ex1.nodes());
+        assertEquals(List.of(pending("x")), executions.find("ex-2").orElseThrow().nodes());
+        assertEquals(Optional.empty(), executions.find("ex-unknown"));
+    }
+
+    @Test
+    void writesInOneBatchApplyInQueueOrder() throws Exception {
+        executions.insert(execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a"));
+        try (GroupCommitWriter writer = new GroupCommitWriter(store.dataSource());
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            ExecutionRepository grouped = new JdbcExecutionRepository(store.dataSource(), JSON, writer);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> hold = holdWriter(writer, pool, release);
+            List<Future<?>> writes = new ArrayList<>();
+            // the running record, then the final one of the same node; then two new nodes
+            List<Runnable> inOrder = List.of(
+                    () -> grouped.saveNodeRun("ex-1", running("a")),
+                    () -> grouped.saveNodeRun("ex-1", succeeded("a", "ex-1")),
+                    () -> grouped.saveNodeRun("ex-1", running("y")),
+                    () -> grouped.saveNodeRun("ex-1", running("x")));
+            for (Runnable write : inOrder) {
+                writes.add(pool.submit(write));
+                awaitQueued(writer, writes.size());
+            }
+            release.countDown();
+            hold.get(30, TimeUnit.SECONDS);
+            for (Future<?> future : writes) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(2, writer.batches(), "the holding write, then one batch for the four");
+        }
+        assertEquals(List.of(succeeded("a", "ex-1"), running("y"), running("x")),
+                executions.find("ex-1").orElseThrow().nodes());
+    }
+
+    @Test
+    void aClosedRepositoryRefusesWritesAndStillReads() throws Exception {
+        executions.insert(execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a"));
+        executions.close();
+
+        assertThrows(StoreException.class, () -> executions.saveNodeRun("ex-1", running("a")));
+        assertEquals(List.of(pending("a")), executions.find("ex-1").orElseThrow().nodes());
+    }
+
+    /** Makes the writer run a write that waits for {@code release}; returns once the writer is in it. */
+    private static Future<?> holdWriter(GroupCommitWriter writer, ExecutorService pool, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        Future<?> hold = pool.submit(() -> writer.submit("holding the writer", statements -> {
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        assertTrue(holding.await(30, TimeUnit.SECONDS), "the writer should run the holding write");
+        return hold;
+    }
+
+    private static void awaitQueued(GroupCommitWriter writer, int queued) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (writer.queued() != queued) {
+            assertTrue(System.nanoTime() < deadline, "expected " + queued + " queued writes, not " + writer.queued());
+            Thread.sleep(5);
+        }
+    }
+
+    private static Throwable failure(Future<?> future) throws Exception {
+        ExecutionException thrown = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
+        return thrown.getCause();
+    }
+
+    private static NodeRun running(String node) {
+        return new NodeRun(node, "core." + node, NodeRunStatus.RUNNING, 1, T0.plusMillis(1), null,
+                object("{\"x\":1}"), null, List.of(), null);
+    }
+
+    private static NodeRun succeeded(String node, String executionId) {
+        return new NodeRun(node, "core." + node, NodeRunStatus.SUCCEEDED, 1, T0.plusMillis(1), T0.plusMillis(2),
+                object("{\"x\":1}"), object("{\"out\":\"" + executionId + "/" + node + "\"}"),
+                List.of(new LogLine(T0.plusMillis(2), "info", "done")), null);
     }
 
     // ---- durability and migrations
