@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,7 +107,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         }
         // Accepted and started in one write: the run begins right away, so it is stored as running.
         Instant now = Instant.now();
-        Execution execution = new Execution(UUID.randomUUID().toString(), workflow.id(), workflow.version(), ExecutionStatus.RUNNING,
+        Execution execution = new Execution(TimeOrderedIds.next(), workflow.id(), workflow.version(), ExecutionStatus.RUNNING,
                 trigger == null ? "manual" : trigger, input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input,
                 now, now, null, null, null, pending);
         executions.insert(execution);
