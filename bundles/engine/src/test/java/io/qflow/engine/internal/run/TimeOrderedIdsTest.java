@@ -9,9 +9,13 @@ import org.junit.jupiter.api.Test;
 class TimeOrderedIdsTest {
 
     @Test
-    void idsAreVersion7UuidsThatSortByCreationTime() throws Exception {
+    void idsAreVersion7UuidsThatSortByCreationTime() {
         String first = TimeOrderedIds.next();
-        Thread.sleep(2); // ids of the same millisecond are random among themselves; a later one sorts after
+        // ids of one millisecond are random among themselves; one of a later millisecond sorts after
+        long created = System.currentTimeMillis();
+        while (System.currentTimeMillis() == created) {
+            Thread.onSpinWait();
+        }
         String second = TimeOrderedIds.next();
         UUID uuid = UUID.fromString(first);
         assertEquals(7, uuid.version());
