@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 : "${JAVA_HOME:?run through ./qflow bench, which finds a JDK 21+}"
-RUNS=${1:-40}
+RUNS=${1:-100}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
 CONNS=${CONNS:-32}
@@ -25,7 +25,7 @@ command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk >/d
 WORK=$(mktemp -d /tmp/qflow-bench.XXXXXX)
 cp -r "$ROOT/runtime/target/qflow" "$WORK/qflow"
 echo "qflow.bench.plain=true" >> "$WORK/qflow/conf/qflow.properties"
-QFLOW_PORT=$PORT QFLOW_DATA="$WORK/data" setsid "$WORK/qflow/bin/qflow" >"$WORK/runtime.log" 2>&1 < /dev/null &
+QFLOW_DB_URL="${QFLOW_DB_URL:-}" QFLOW_PORT=$PORT QFLOW_DATA="$WORK/data" setsid "$WORK/qflow/bin/qflow" >"$WORK/runtime.log" 2>&1 < /dev/null &
 PID=$!
 trap 'kill -TERM -- -$PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
 BASE="http://127.0.0.1:$PORT"

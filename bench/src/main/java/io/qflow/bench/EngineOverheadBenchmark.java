@@ -46,7 +46,7 @@ public final class EngineOverheadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         try (Engine engine = Engine.builder().nodeTypes(new Noop()).build()) {
             StoredWorkflow chain = engine.workflows().create(chain());
             StoredWorkflow fan = engine.workflows().create(fanOutFanIn());
@@ -58,7 +58,7 @@ public final class EngineOverheadBenchmark {
     }
 
     private static List<Double> measure(Engine engine, StoredWorkflow workflow, int runs) throws Exception {
-        for (int i = 0; i < Math.max(10, runs / 2); i++) {
+        for (int i = 0; i < 100; i++) { // warm-up: let the JIT compile the hot path first
             runOnce(engine, workflow);
         }
         List<Double> perNodeMicros = new ArrayList<>();
