@@ -3,6 +3,7 @@ package io.qflow.engine.spi;
 import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionQuery;
 import io.qflow.engine.NodeRun;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -35,4 +36,31 @@ public interface ExecutionRepository {
 
     /** Executions that were not final when the runtime stopped (for recovery at start-up). */
     List<Execution> unfinished();
+
+    /**
+     * Deletes up to {@code limit} final executions (succeeded, failed, cancelled) that finished
+     * before {@code cutoff}, oldest first, with their node runs. Executions that are not final are
+     * never deleted. Each call is one short transaction, so retention deletes in batches without
+     * holding up the engine's writes for long.
+     *
+     * @return how many executions were deleted; fewer than {@code limit} means none is left to delete
+     * @throws UnsupportedOperationException if this store does not support retention
+     * @since 1.1
+     */
+    default int deleteFinishedBefore(Instant cutoff, int limit) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support execution retention");
+    }
+
+    /**
+     * Keeps the {@code keepNewest} most recently created final executions and deletes up to
+     * {@code limit} of the older final ones, oldest first, with their node runs. Executions that
+     * are not final are never deleted and do not count. One short transaction per call.
+     *
+     * @return how many executions were deleted; fewer than {@code limit} means none is left to delete
+     * @throws UnsupportedOperationException if this store does not support retention
+     * @since 1.1
+     */
+    default int deleteFinishedBeyond(int keepNewest, int limit) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support execution retention");
+    }
 }

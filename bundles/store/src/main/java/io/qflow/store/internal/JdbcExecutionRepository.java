@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
@@ -40,10 +41,8 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
             + " created_at, started_at, finished_at, outputs, error";
     private static final String NODE_RUN_COLUMNS = "node_id, type, status, attempts, started_at, finished_at,"
             + " inputs, outputs, logs, error";
-    private static final String UNFINISHED = Arrays.stream(ExecutionStatus.values())
-            .filter(status -> !status.isFinal())
-            .map(status -> "'" + status.json() + "'")
-            .collect(Collectors.joining(", ", "(", ")"));
+    private static final String UNFINISHED = statusesWhere(status -> !status.isFinal());
+    private static final String FINAL = statusesWhere(ExecutionStatus::isFinal);
 
     private final Transactions transactions;
     private final GroupCommitWriter writer;
@@ -235,6 +234,58 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
                 return executions(statement);
             }
         });
+    }
+
+    /*
+     * Retention deletes run on their own pooled connection, not through the group commit: a batch
+     * of them is one DELETE statement (node runs go by ON DELETE CASCADE) in one short transaction,
+     * and rows of final executions are not written by the engine any more, so they do not hold up
+     * its writes. A final execution that a concurrent retry reopens is no longer matched.
+     */
+    @Override
+    public int deleteFinishedBefore(Instant cutoff, int limit) {
+        requirePositive(limit);
+        String sql = "DELETE FROM executions WHERE id IN (SELECT d.id FROM executions d WHERE d.status IN " + FINAL
+                + " AND COALESCE(d.finished_at, d.created_at) < ? ORDER BY COALESCE(d.finished_at, d.created_at), d.id"
+                + " FETCH FIRST " + limit + " ROWS ONLY) AND status IN " + FINAL;
+        return transactions.single("Deleting executions finished before " + cutoff, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                ColumnCodec.setInstant(statement, 1, cutoff);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int deleteFinishedBeyond(int keepNewest, int limit) {
+        requirePositive(limit);
+        if (keepNewest < 0) {
+            throw new IllegalArgumentException("keepNewest must not be negative, was " + keepNewest);
+        }
+        // The newest final execution that goes (the first past the kept ones), then it and older ones.
+        String boundary = "SELECT b.created_at, b.id FROM executions b WHERE b.status IN " + FINAL
+                + " ORDER BY b.created_at DESC, b.id DESC OFFSET " + keepNewest + " ROWS FETCH FIRST 1 ROWS ONLY";
+        String sql = "DELETE FROM executions WHERE id IN (SELECT d.id FROM executions d WHERE d.status IN " + FINAL
+                + " AND (d.created_at, d.id) <= (" + boundary + ") ORDER BY d.created_at, d.id FETCH FIRST " + limit
+                + " ROWS ONLY) AND status IN " + FINAL;
+        return transactions.single("Deleting finished executions beyond the newest " + keepNewest, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+    }
+
+    private static String statusesWhere(Predicate<ExecutionStatus> which) {
+        return Arrays.stream(ExecutionStatus.values())
+                .filter(which)
+                .map(status -> "'" + status.json() + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 
     private NodeRunRow row(NodeRun run) {

@@ -484,6 +484,62 @@ abstract class StoreContractTest {
                 List.of(new LogLine(T0.plusMillis(2), "info", "done")), null);
     }
 
+    // ---- retention
+
+    @Test
+    void deleteFinishedBeforeTakesOnlyFinalExecutionsOldestFirstWithTheirNodeRuns() throws Exception {
+        finished("old-ok", ExecutionStatus.SUCCEEDED, T0, T0.plusSeconds(10));
+        finished("old-failed", ExecutionStatus.FAILED, T0.plusSeconds(1), T0.plusSeconds(5));
+        finished("old-cancelled", ExecutionStatus.CANCELLED, T0.plusSeconds(2), T0.plusSeconds(20));
+        finished("recent", ExecutionStatus.SUCCEEDED, T0.plusSeconds(3), T0.plusSeconds(100));
+        executions.insert(execution("old-running", "wf-1", ExecutionStatus.RUNNING, T0.minusSeconds(3600), "a"));
+        executions.insert(execution("old-waiting", "wf-2", ExecutionStatus.WAITING, T0.minusSeconds(3600), "a"));
+        Instant cutoff = T0.plusSeconds(50);
+
+        // batches of 2: the two that finished first go first
+        assertEquals(2, executions.deleteFinishedBefore(cutoff, 2));
+        assertEquals(Optional.empty(), executions.find("old-failed"));
+        assertEquals(Optional.empty(), executions.find("old-ok"));
+        assertEquals(1, executions.deleteFinishedBefore(cutoff, 2));
+        assertEquals(0, executions.deleteFinishedBefore(cutoff, 2));
+
+        assertEquals(List.of("old-running", "old-waiting", "recent"), ids(executions.list(ExecutionQuery.all())).stream().sorted().toList());
+        assertEquals("0", queryString("SELECT COUNT(*) FROM node_runs WHERE execution_id LIKE 'old-%' AND execution_id NOT IN"
+                + " ('old-running', 'old-waiting')"), "node runs are deleted with their execution");
+        assertEquals(1, executions.find("old-running").orElseThrow().nodes().size());
+    }
+
+    @Test
+    void deleteFinishedBeyondKeepsTheNewestFinalExecutionsAcrossWorkflows() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            finished("done-" + i, i % 2 == 0 ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
+                    T0.plusSeconds(i), T0.plusSeconds(100 - i));
+        }
+        // unfinished ones neither count nor go, however old
+        executions.insert(execution("running-first", "wf-1", ExecutionStatus.RUNNING, T0.minusSeconds(10), "a"));
+        executions.insert(execution("queued-last", "wf-2", ExecutionStatus.QUEUED, T0.plusSeconds(60), "a"));
+
+        assertEquals(2, executions.deleteFinishedBeyond(2, 2));
+        assertEquals(List.of("queued-last", "done-5", "done-4", "done-3", "done-2", "running-first"),
+                ids(executions.list(ExecutionQuery.all())), "oldest created go first");
+        assertEquals(2, executions.deleteFinishedBeyond(2, 5));
+        assertEquals(0, executions.deleteFinishedBeyond(2, 5));
+        assertEquals(List.of("queued-last", "done-5", "done-4", "running-first"), ids(executions.list(ExecutionQuery.all())));
+        assertEquals(0, executions.deleteFinishedBeyond(5, 5), "fewer than the count: nothing goes");
+        assertEquals(2, executions.deleteFinishedBeyond(0, 5));
+        assertEquals(List.of("queued-last", "running-first"), ids(executions.list(ExecutionQuery.all())));
+        assertEquals("2", queryString("SELECT COUNT(*) FROM node_runs"));
+    }
+
+    /** A final execution of a workflow, created and finished at the given times, with two node runs. */
+    private void finished(String id, ExecutionStatus status, Instant createdAt, Instant finishedAt) {
+        Execution e = execution(id, id.hashCode() % 2 == 0 ? "wf-1" : "wf-2", ExecutionStatus.RUNNING, createdAt, "a", "b");
+        executions.insert(e);
+        executions.saveNodeRun(id, succeeded("a", id));
+        executions.updateExecution(new Execution(id, e.workflowId(), e.workflowVersion(), status, e.trigger(), e.input(),
+                createdAt, createdAt, finishedAt, object("{}"), null, List.of()));
+    }
+
     // ---- durability and migrations
 
     @Test

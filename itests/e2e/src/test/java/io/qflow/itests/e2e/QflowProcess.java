@@ -8,7 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -21,6 +26,7 @@ final class QflowProcess implements AutoCloseable {
     private final Path home;
     private final Path data;
     private final Path log;
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
     private int port;
 
@@ -52,6 +58,12 @@ final class QflowProcess implements AutoCloseable {
         return port;
     }
 
+    /** Sets an environment variable for the next starts, e.g. {@code QFLOW_DB_URL}. */
+    QflowProcess withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     /** Starts {@code bin/qflow} in the foreground on a free port; output appends to the log. */
     void start() throws IOException {
         if (process != null && process.isAlive()) {
@@ -67,6 +79,7 @@ final class QflowProcess implements AutoCloseable {
         builder.environment().put("QFLOW_DATA", data.toString());
         // the JDK running this test (21+, as Maven runs on it) runs the runtime too
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(environment);
         Files.writeString(log, "---- starting bin/qflow on port " + port + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         process = builder.start();
@@ -96,6 +109,48 @@ final class QflowProcess implements AutoCloseable {
         }
         children.forEach(ProcessHandle::destroyForcibly);
         return exit;
+    }
+
+    /**
+     * The runtime's JVM: {@code bin/qflow} {@code exec}s java, so normally the started process
+     * itself; a java child of it if a wrapper ever stays in between.
+     */
+    ProcessHandle jvm() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("not running");
+        }
+        ProcessHandle self = process.toHandle();
+        if (isJava(self)) {
+            return self;
+        }
+        Optional<ProcessHandle> child = self.descendants().filter(QflowProcess::isJava).findFirst();
+        return child.orElseThrow(() -> new IllegalStateException("no java process under " + self.pid() + " ("
+                + self.info().command().orElse("?") + ")"));
+    }
+
+    /**
+     * Kills the runtime's JVM with SIGKILL ({@code kill -9}: no shutdown hook, no deactivation, no
+     * flush) and waits until it is gone. Returns the moment it was seen gone: nothing it wrote can
+     * be later than that.
+     */
+    Instant kill() throws InterruptedException {
+        ProcessHandle jvm = jvm();
+        List<ProcessHandle> others = process.descendants().filter(h -> h.pid() != jvm.pid()).toList();
+        if (!jvm.destroyForcibly()) {
+            throw new IllegalStateException("could not send SIGKILL to " + jvm.pid());
+        }
+        try {
+            jvm.onExit().get(30, TimeUnit.SECONDS);
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("java " + jvm.pid() + " did not die after SIGKILL", e);
+        }
+        others.forEach(ProcessHandle::destroyForcibly);
+        return Instant.now();
+    }
+
+    private static boolean isJava(ProcessHandle handle) {
+        return handle.info().command().map(c -> Path.of(c).getFileName().toString().equals("java")).orElse(false);
     }
 
     /** The last lines of the runtime's log, for failure reports. */

@@ -4,6 +4,7 @@ import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionQuery;
 import io.qflow.engine.NodeRun;
 import io.qflow.engine.spi.ExecutionRepository;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -76,6 +77,40 @@ public final class InMemoryExecutionRepository implements ExecutionRepository {
     @Override
     public List<Execution> unfinished() {
         return executions.values().stream().map(Entry::execution).filter(e -> !e.status().isFinal()).toList();
+    }
+
+    @Override
+    public int deleteFinishedBefore(Instant cutoff, int limit) {
+        return delete(executions.values().stream().map(Entry::execution)
+                .filter(e -> e.status().isFinal() && finishedAt(e).isBefore(cutoff))
+                .sorted(Comparator.comparing(InMemoryExecutionRepository::finishedAt).thenComparing(Execution::id))
+                .limit(limit).toList());
+    }
+
+    @Override
+    public int deleteFinishedBeyond(int keepNewest, int limit) {
+        return delete(executions.values().stream().map(Entry::execution)
+                .filter(e -> e.status().isFinal())
+                .sorted(NEWEST_FIRST)
+                .skip(keepNewest)
+                .sorted(NEWEST_FIRST.reversed())
+                .limit(limit).toList());
+    }
+
+    private int delete(List<Execution> doomed) {
+        int deleted = 0;
+        for (Execution e : doomed) {
+            // only if unchanged since it was picked: a concurrent retry may have reopened it
+            Entry entry = executions.get(e.id());
+            if (entry != null && entry.execution() == e && executions.remove(e.id(), entry)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    private static Instant finishedAt(Execution e) {
+        return e.finishedAt() != null ? e.finishedAt() : e.createdAt();
     }
 
     private static Execution summary(Execution e) {
