@@ -47,4 +47,41 @@ public interface ExecutionService {
      * @throws ConflictException when the execution has already finished
      */
     Execution cancel(String executionId) throws NotFoundException, ConflictException;
+
+    /**
+     * Gives a waiting node (an approval, a form) its decision. The node is called again with it and
+     * finishes at once (an approval emits on {@code approved} or {@code rejected}); what depends on it
+     * then runs. Other branches of the execution may be running meanwhile. On any error nothing changes
+     * and the node keeps waiting.
+     *
+     * @param decision one of the decisions the node offers (shown in its node run, {@code outputs.waitingFor.decisions})
+     * @param data     what comes with the decision (form values, a comment); may be null
+     * @return the execution after the decision is recorded
+     * @throws ConflictException   when the execution has finished or the node is not waiting
+     * @throws ValidationException when the node is unknown, the decision is not one it offers, or the
+     *                             node refuses the data; each problem names the request field
+     *                             ({@code /node}, {@code /decision}, {@code /data/<field>})
+     * @since 1.1
+     */
+    Execution resume(String executionId, String nodeId, String decision, JsonNode data)
+            throws NotFoundException, ConflictException, ValidationException;
+
+    /**
+     * Runs a finished execution again as a new execution (trigger {@code retry:<executionId>}, same
+     * input), which is returned as accepted.
+     *
+     * @param fromStart      false: keep the outputs of the nodes that succeeded (as already done) and
+     *                       run the failed, cancelled, timed-out and skipped ones again; true: run
+     *                       every node again
+     * @param currentVersion true: run the workflow's current version; false: the version the
+     *                       execution ran, which must still be the current one (older versions are
+     *                       not kept)
+     * @throws ConflictException   when the execution has not finished, when retrying from the failed
+     *                             node an execution that succeeded, when its workflow was deleted,
+     *                             or when the original version is asked and no longer stored
+     * @throws ValidationException when the workflow cannot run now
+     * @since 1.1
+     */
+    Execution retry(String executionId, boolean fromStart, boolean currentVersion)
+            throws NotFoundException, ConflictException, ValidationException;
 }

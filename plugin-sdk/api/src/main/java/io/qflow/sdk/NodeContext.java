@@ -2,6 +2,7 @@ package io.qflow.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -51,6 +52,17 @@ public interface NodeContext {
 
     /** Reports progress between 0 and 1 with a short message, shown live in the editor. */
     void progress(double fraction, String message);
+
+    /**
+     * The decision a node that returned {@link NodeResult#waiting(WaitRequest)} was waiting for:
+     * present when the engine calls the node again to finish it, empty on a normal run. A node given
+     * a decision it refuses throws {@link DecisionException}; it then keeps waiting.
+     *
+     * @since 1.1
+     */
+    default Optional<Decision> decision() {
+        return Optional.empty();
+    }
 
     /** Whether the execution or node was cancelled or timed out. */
     boolean isCancelled();

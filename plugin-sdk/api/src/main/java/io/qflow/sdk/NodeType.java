@@ -29,6 +29,19 @@ public interface NodeType {
     }
 
     /**
+     * Whether a node with this configuration starts as soon as the first of its incoming connections
+     * delivers a value (first arrival), instead of waiting until every incoming connection has
+     * delivered or been skipped (wait for all, the default). Values that arrive after it started are
+     * ignored and noted in its log. A Merge in mode {@code first} answers true. Must be fast and must
+     * not throw for config that fails the schema.
+     *
+     * @since 1.1
+     */
+    default boolean startsOnFirstInput(JsonNode config) {
+        return false;
+    }
+
+    /**
      * Runs one invocation.
      *
      * @return values by output port; emitting on a subset of ports skips what hangs off the others

@@ -34,12 +34,33 @@ public final class WorkflowDocuments implements WorkflowService {
 
     @Override
     public ValidationReport validate(JsonNode document) {
-        return ValidationReport.of(validator.validate(document, null, 0).problems());
+        return ValidationReport.of(withErrorWorkflow(validator.validate(document, null, 0).problems(), document, null));
+    }
+
+    /**
+     * Adds a problem when {@code settings.errorWorkflow} names a workflow that does not exist (a
+     * workflow may name itself: a failing error run never starts another one).
+     */
+    private List<Problem> withErrorWorkflow(List<Problem> problems, JsonNode document, String selfId) {
+        JsonNode errorWorkflow = document == null ? null : document.path("settings").get("errorWorkflow");
+        if (errorWorkflow == null || !errorWorkflow.isTextual()) {
+            return problems; // absent, or not a string: the validator already reports the latter
+        }
+        String id = errorWorkflow.textValue();
+        JsonNode ownId = document.get("id");
+        boolean self = id.equals(selfId) || (ownId != null && id.equals(ownId.asText()));
+        if (self || repository.find(id).isPresent()) {
+            return problems;
+        }
+        List<Problem> all = new java.util.ArrayList<>(problems);
+        all.add(new Problem("settings.errorWorkflow.unknown", "settings.errorWorkflow names the workflow '" + id
+                + "', which does not exist", null, null, "/settings/errorWorkflow"));
+        return all;
     }
 
     @Override
     public StoredWorkflow create(JsonNode document) throws ValidationException {
-        List<Problem> problems = validator.validate(document, null, 1).problems();
+        List<Problem> problems = withErrorWorkflow(validator.validate(document, null, 1).problems(), document, null);
         if (!problems.isEmpty()) {
             throw new ValidationException("the workflow is invalid", problems);
         }
@@ -75,7 +96,7 @@ public final class WorkflowDocuments implements WorkflowService {
     @Override
     public StoredWorkflow update(String id, JsonNode document) throws ValidationException, NotFoundException, ConflictException {
         StoredWorkflow current = repository.find(id).orElseThrow(() -> new NotFoundException("no workflow with id '" + id + "'"));
-        List<Problem> problems = validator.validate(document, id, current.version() + 1).problems();
+        List<Problem> problems = withErrorWorkflow(validator.validate(document, id, current.version() + 1).problems(), document, id);
         if (!problems.isEmpty()) {
             throw new ValidationException("the workflow is invalid", problems);
         }

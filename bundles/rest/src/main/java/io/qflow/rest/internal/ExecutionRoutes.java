@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Starting runs (optionally waiting for the result), history with paging, one run, cancel. */
+/** Starting runs (optionally waiting for the result), history with paging, one run, cancel, resume, retry. */
 final class ExecutionRoutes {
 
     static final int DEFAULT_WAIT_SECONDS = 60;
@@ -26,6 +26,8 @@ final class ExecutionRoutes {
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 1000;
     private static final Set<String> RUN_FIELDS = Set.of("input", "wait", "timeoutSeconds");
+    private static final Set<String> RESUME_FIELDS = Set.of("node", "decision", "data");
+    private static final Set<String> RETRY_FIELDS = Set.of("from", "workflowVersion");
 
     private final ExecutionService executions;
     private final JsonHttp json;
@@ -40,6 +42,8 @@ final class ExecutionRoutes {
         routes.get(RestApi.BASE + "/executions", this::list);
         routes.get(RestApi.BASE + "/executions/{id}", this::get);
         routes.post(RestApi.BASE + "/executions/{id}/cancel", this::cancel);
+        routes.post(RestApi.BASE + "/executions/{id}/resume", this::resume);
+        routes.post(RestApi.BASE + "/executions/{id}/retry", this::retry);
     }
 
     /** What {@code POST /workflows/{id}/executions} asks for. */
@@ -74,6 +78,75 @@ final class ExecutionRoutes {
             JsonNode input = object.get("input");
             return new RunRequest(input == null || input.isNull() ? null : input,
                     wait != null && wait.asBoolean(), Duration.ofSeconds(seconds));
+        }
+    }
+
+    /** What {@code POST /executions/{id}/resume} asks for: a decision for one waiting node. */
+    record ResumeRequest(String node, String decision, JsonNode data) {
+
+        static ResumeRequest parse(JsonNode body) {
+            if (!(body instanceof ObjectNode object)) {
+                throw ApiProblem.invalid("The body must be a JSON object such as {\"node\": \"approve\", \"decision\": \"approve\", "
+                        + "\"data\": {...}}, not " + (body == null ? "empty" : JsonHttp.kind(body)) + ".");
+            }
+            for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!RESUME_FIELDS.contains(name)) {
+                    throw ApiProblem.invalid("Unknown field '" + name + "'; a resume request has node, decision and data.");
+                }
+            }
+            JsonNode data = object.get("data");
+            if (data != null && !data.isNull() && !data.isObject()) {
+                throw ApiProblem.invalid("'data' must be a JSON object, not " + JsonHttp.kind(data) + ".");
+            }
+            return new ResumeRequest(requiredText(object, "node"), requiredText(object, "decision"),
+                    data == null || data.isNull() ? null : data);
+        }
+
+        private static String requiredText(ObjectNode object, String field) {
+            JsonNode value = object.get(field);
+            if (value == null || !value.isTextual() || value.textValue().isBlank()) {
+                throw ApiProblem.invalid("'" + field + "' is required and must be a non-empty string.");
+            }
+            return value.textValue();
+        }
+    }
+
+    /**
+     * What {@code POST /executions/{id}/retry} asks for: {@code from} {@code failed} (default) or
+     * {@code start}; {@code workflowVersion} {@code current} (default) or {@code original}.
+     */
+    record RetryRequest(boolean fromStart, boolean currentVersion) {
+
+        static RetryRequest parse(JsonNode body) {
+            if (body == null) {
+                return new RetryRequest(false, true);
+            }
+            if (!(body instanceof ObjectNode object)) {
+                throw ApiProblem.invalid("The body must be a JSON object such as {\"from\": \"start\", \"workflowVersion\": \"current\"}, not "
+                        + JsonHttp.kind(body) + ".");
+            }
+            for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!RETRY_FIELDS.contains(name)) {
+                    throw ApiProblem.invalid("Unknown field '" + name + "'; a retry request has from and workflowVersion.");
+                }
+            }
+            String from = choice(object, "from", "failed", "start");
+            String version = choice(object, "workflowVersion", "current", "original");
+            return new RetryRequest("start".equals(from), "current".equals(version));
+        }
+
+        /** The field's value, one of {@code allowed}; the first when absent or null. */
+        private static String choice(ObjectNode object, String field, String... allowed) {
+            JsonNode value = object.get(field);
+            if (value == null || value.isNull()) {
+                return allowed[0];
+            }
+            if (value.isTextual() && Arrays.asList(allowed).contains(value.textValue())) {
+                return value.textValue();
+            }
+            throw ApiProblem.invalid("'" + field + "' must be one of " + String.join(", ", allowed) + ", not " + value + ".");
         }
     }
 
@@ -123,6 +196,18 @@ final class ExecutionRoutes {
 
     private void cancel(Context ctx) throws Exception {
         json.respond(ctx, 200, executions.cancel(ctx.pathParam("id")));
+    }
+
+    private void resume(Context ctx) throws Exception {
+        ResumeRequest request = ResumeRequest.parse(json.readOptional(ctx));
+        json.respond(ctx, 200, executions.resume(ctx.pathParam("id"), request.node(), request.decision(), request.data()));
+    }
+
+    private void retry(Context ctx) throws Exception {
+        RetryRequest request = RetryRequest.parse(json.readOptional(ctx));
+        Execution retry = executions.retry(ctx.pathParam("id"), request.fromStart(), request.currentVersion());
+        ctx.header("Location", RestApi.BASE + "/executions/" + retry.id());
+        json.respond(ctx, 202, retry);
     }
 
     private static int limit(String text) {

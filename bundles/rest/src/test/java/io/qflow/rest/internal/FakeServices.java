@@ -285,6 +285,20 @@ final class FakeServices {
             done.get(executionId).complete(cancelled);
             return cancelled;
         }
+
+        @Override
+        public Execution resume(String executionId, String nodeId, String decision, JsonNode data)
+                throws NotFoundException, ConflictException {
+            Execution current = get(executionId).orElseThrow(() -> new NotFoundException("No execution '" + executionId + "'."));
+            throw new ConflictException("Execution '" + executionId + "' is " + current.status().json() + ", not waiting.");
+        }
+
+        @Override
+        public Execution retry(String executionId, boolean fromStart, boolean currentVersion)
+                throws NotFoundException, ConflictException {
+            Execution current = get(executionId).orElseThrow(() -> new NotFoundException("No execution '" + executionId + "'."));
+            throw new ConflictException("Execution '" + executionId + "' is " + current.status().json() + "; the fake does not retry.");
+        }
     }
 
     static final class FakePlugins implements PluginInventory {

@@ -23,6 +23,7 @@ final class HarnessContext implements NodeContext {
     private final List<LogEntry> logs = Collections.synchronizedList(new ArrayList<>());
     private final List<ProgressReport> progress = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean cancelled;
+    private io.qflow.sdk.Decision decision;
 
     HarnessContext(String executionId, String nodeId, int attempt, JsonNode config,
                    Map<String, JsonNode> inputs, Map<String, JsonNode> variables) {
@@ -38,6 +39,15 @@ final class HarnessContext implements NodeContext {
     @Override public String nodeId() { return nodeId; }
     @Override public int attempt() { return attempt; }
     @Override public JsonNode config() { return config; }
+
+    void decision(io.qflow.sdk.Decision given) {
+        this.decision = given;
+    }
+
+    @Override
+    public java.util.Optional<io.qflow.sdk.Decision> decision() {
+        return java.util.Optional.ofNullable(decision);
+    }
 
     @Override
     public JsonNode input(String port) {

@@ -55,6 +55,7 @@ public final class NodeHarness {
     private int attempt = 1;
     private boolean cancelled;
     private Duration cancelAfter;
+    private io.qflow.sdk.Decision decision;
 
     private NodeHarness(NodeType node) {
         this.node = Objects.requireNonNull(node, "node");
@@ -151,6 +152,22 @@ public final class NodeHarness {
     }
 
     /**
+     * Runs the node as the engine does when a decision arrives for a node that returned
+     * {@link NodeResult#waiting(io.qflow.sdk.WaitRequest)}: {@code NodeContext.decision()} is set.
+     *
+     * @since 1.1
+     */
+    public NodeHarness decision(String decision, String dataJson) {
+        return decision(new io.qflow.sdk.Decision(decision, dataJson == null ? null : TestJson.parse(dataJson, "decision data"), false));
+    }
+
+    /** @since 1.1 */
+    public NodeHarness decision(io.qflow.sdk.Decision decision) {
+        this.decision = Objects.requireNonNull(decision);
+        return this;
+    }
+
+    /**
      * Resolves the config and runs the node once. Never throws what the node throws: the failure is
      * in {@link NodeOutcome#failure()}. Throws {@link IllegalArgumentException} only when the harness
      * itself is set up wrong (an input on a port the node does not have).
@@ -176,6 +193,9 @@ public final class NodeHarness {
         HarnessContext context = new HarnessContext(executionId, nodeId, attempt, resolved, new LinkedHashMap<>(inputs), variables);
         if (cancelled) {
             context.cancel();
+        }
+        if (decision != null) {
+            context.decision(decision);
         }
         AtomicReference<NodeResult> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -221,6 +241,13 @@ public final class NodeHarness {
             return NodeOutcome.failed(resolved, new IllegalStateException(node.descriptor().type()
                     + " emitted on undeclared output port(s) " + undeclared + "; its outputs are "
                     + names(ports.outputs())), context.logs(), context.progressReports());
+        }
+        if (emitted.waitRequest().isPresent()) {
+            if (decision != null) {
+                return NodeOutcome.failed(resolved, new IllegalStateException(node.descriptor().type()
+                        + " returned waiting again although it was given a decision"), context.logs(), context.progressReports());
+            }
+            return NodeOutcome.waiting(resolved, emitted.waitRequest().get(), context.logs(), context.progressReports());
         }
         return NodeOutcome.succeeded(resolved, emitted.outputs(), context.logs(), context.progressReports());
     }

@@ -24,9 +24,16 @@ public final class NodeOutcome {
     private final Throwable failure;
     private final List<LogEntry> logs;
     private final List<ProgressReport> progress;
+    private final io.qflow.sdk.WaitRequest waitRequest;
 
     private NodeOutcome(JsonNode config, Map<String, JsonNode> outputs, Throwable failure,
                         List<LogEntry> logs, List<ProgressReport> progress) {
+        this(config, outputs, failure, logs, progress, null);
+    }
+
+    private NodeOutcome(JsonNode config, Map<String, JsonNode> outputs, Throwable failure,
+                        List<LogEntry> logs, List<ProgressReport> progress, io.qflow.sdk.WaitRequest waitRequest) {
+        this.waitRequest = waitRequest;
         this.config = config;
         this.outputs = outputs;
         this.failure = failure;
@@ -40,6 +47,19 @@ public final class NodeOutcome {
 
     static NodeOutcome failed(JsonNode config, Throwable failure, List<LogEntry> logs, List<ProgressReport> progress) {
         return new NodeOutcome(config, Map.of(), failure, logs, progress);
+    }
+
+    static NodeOutcome waiting(JsonNode config, io.qflow.sdk.WaitRequest request, List<LogEntry> logs, List<ProgressReport> progress) {
+        return new NodeOutcome(config, Map.of(), null, logs, progress, request);
+    }
+
+    /**
+     * What the node asks for when it returned {@code NodeResult.waiting(...)}; empty otherwise.
+     *
+     * @since 1.1
+     */
+    public java.util.Optional<io.qflow.sdk.WaitRequest> waitRequest() {
+        return java.util.Optional.ofNullable(waitRequest);
     }
 
     /** The config as the node saw it, expressions evaluated (or as given, when evaluating failed). */

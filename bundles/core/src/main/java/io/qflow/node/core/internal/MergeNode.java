@@ -25,8 +25,9 @@ public final class MergeNode implements NodeType {
     static final NodeDescriptor DESCRIPTOR = NodeDescriptor.builder("core.merge")
             .name("Merge")
             .category("Flow")
-            .description("Joins branches: combines the values that arrived on in1..inN into an object, "
-                    + "an array, one merged object, or passes the first that arrived. Skipped branches are left out.")
+            .description("Joins branches: waits for all of them and combines the values that arrived on in1..inN into "
+                    + "an object, an array or one merged object (skipped branches are left out), or, in mode 'first', "
+                    + "starts on the first value to arrive and passes it on (later ones are ignored).")
             .icon("git-merge")
             .input(inputPort(1))
             .input(inputPort(2))
@@ -40,6 +41,12 @@ public final class MergeNode implements NodeType {
     @Override
     public NodeDescriptor descriptor() {
         return DESCRIPTOR;
+    }
+
+    /** Mode {@code first} starts on the first arrival instead of waiting for every branch. */
+    @Override
+    public boolean startsOnFirstInput(JsonNode config) {
+        return config != null && "first".equals(config.path("mode").asText());
     }
 
     @Override

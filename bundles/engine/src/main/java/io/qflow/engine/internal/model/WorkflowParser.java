@@ -57,11 +57,11 @@ public final class WorkflowParser {
         Long timeoutMs = null;
         int parallelism = WorkflowSettings.DEFAULT_PARALLELISM;
         if (settings == null || settings.isNull()) {
-            return new WorkflowSettings(null, parallelism, vars);
+            return new WorkflowSettings(null, parallelism, vars, null);
         }
         if (!settings.isObject()) {
             problems.add(new Problem("settings.invalid", "\"settings\" must be an object", null, null, "/settings"));
-            return new WorkflowSettings(null, parallelism, vars);
+            return new WorkflowSettings(null, parallelism, vars, null);
         }
         JsonNode timeout = settings.get("timeoutSeconds");
         if (timeout != null && !timeout.isNull()) {
@@ -89,7 +89,28 @@ public final class WorkflowParser {
                 problems.add(new Problem("settings.vars", "settings.vars must be an object", null, null, "/settings/vars"));
             }
         }
-        return new WorkflowSettings(timeoutMs, parallelism, vars);
+        String errorWorkflow = null;
+        JsonNode errorNode = settings.get("errorWorkflow");
+        if (errorNode != null && !errorNode.isNull()) {
+            if (errorNode.isTextual() && NODE_ID.matcher(errorNode.textValue()).matches()) {
+                errorWorkflow = errorNode.textValue();
+            } else if (errorNode.isTextual() && isUuid(errorNode.textValue())) {
+                errorWorkflow = errorNode.textValue(); // generated workflow ids are UUIDs
+            } else {
+                problems.add(new Problem("settings.errorWorkflow", "settings.errorWorkflow must be a workflow id, not " + errorNode,
+                        null, null, "/settings/errorWorkflow"));
+            }
+        }
+        return new WorkflowSettings(timeoutMs, parallelism, vars, errorWorkflow);
+    }
+
+    private static boolean isUuid(String text) {
+        try {
+            java.util.UUID.fromString(text);
+            return text.length() == 36;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private List<NodeSpec> parseNodes(JsonNode nodesNode, List<Problem> problems) {

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param timeoutMs      the whole execution's time limit, or null for none
  * @param maxParallelism how many of its nodes may run at once
  * @param vars           the {@code vars} object visible to expressions
+ * @param errorWorkflow  the workflow started when an execution fails, or null
  */
-public record WorkflowSettings(Long timeoutMs, int maxParallelism, ObjectNode vars) {
+public record WorkflowSettings(Long timeoutMs, int maxParallelism, ObjectNode vars, String errorWorkflow) {
 
     public static final int DEFAULT_PARALLELISM = 8;
 }

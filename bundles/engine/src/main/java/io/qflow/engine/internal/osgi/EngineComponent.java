@@ -4,6 +4,8 @@ import io.qflow.engine.ExecutionService;
 import io.qflow.engine.NodeCatalog;
 import io.qflow.engine.WorkflowService;
 import io.qflow.engine.internal.EngineAssembly;
+import io.qflow.engine.internal.retention.RetentionPolicy;
+import io.qflow.engine.internal.retention.RetentionSweeper;
 import io.qflow.engine.spi.ExecutionRepository;
 import io.qflow.engine.spi.WorkflowRepository;
 import java.util.logging.Level;
@@ -26,10 +28,12 @@ public final class EngineComponent {
     private final EngineAssembly assembly;
     private final ServiceRegistration<WorkflowService> workflowRegistration;
     private final ServiceRegistration<ExecutionService> executionRegistration;
+    private final RetentionSweeper retention;
 
     @Activate
     public EngineComponent(BundleContext context, @Reference NodeCatalog catalog, @Reference WorkflowRepository workflows,
                            @Reference ExecutionRepository executions) {
+        RetentionPolicy retentionPolicy = RetentionPolicy.from(context::getProperty);
         this.assembly = new EngineAssembly(catalog, workflows, executions);
         this.workflowRegistration = context.registerService(WorkflowService.class, assembly.workflows(), null);
         this.executionRegistration = context.registerService(ExecutionService.class, assembly.executions(), null);
@@ -40,10 +44,12 @@ public final class EngineComponent {
                 LOG.log(Level.SEVERE, "resuming unfinished executions failed", e);
             }
         });
+        this.retention = RetentionSweeper.start(executions, retentionPolicy);
     }
 
     @Deactivate
     void deactivate() {
+        retention.close();
         executionRegistration.unregister();
         workflowRegistration.unregister();
         assembly.close();

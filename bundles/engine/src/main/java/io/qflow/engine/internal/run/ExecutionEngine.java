@@ -53,7 +53,8 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     private static final long TYPE_WAIT_MS = 5_000;
 
     /** A validated workflow version, reused until the workflow or the catalogue changes. */
-    private record Prepared(int version, long catalogGeneration, WorkflowValidator.Result result, Map<String, Set<String>> deferred) {
+    private record Prepared(int version, long catalogGeneration, WorkflowValidator.Result result, Map<String, Set<String>> deferred,
+                            Set<String> firstArrival) {
     }
 
     private final WorkflowRepository workflows;
@@ -101,23 +102,92 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         if (!ready.result().valid()) {
             throw new ValidationException("workflow '" + workflowId + "' cannot run", ready.result().problems());
         }
-        List<NodeRun> pending = new ArrayList<>();
+        return insertAndLaunch(workflow, ready, input, trigger, Map.of());
+    }
+
+    /**
+     * Accepts and starts a run in one write (it begins right away, so it is stored as running).
+     *
+     * @param done node runs to take over as already finished, by node id (a retry); the others are pending
+     */
+    private Execution insertAndLaunch(StoredWorkflow workflow, Prepared ready, JsonNode input, String trigger,
+                                      Map<String, NodeRun> done) {
+        List<NodeRun> nodes = new ArrayList<>();
         for (NodeSpec node : ready.result().definition().nodes()) {
-            pending.add(new NodeRun(node.id(), node.type(), NodeRunStatus.PENDING, 0, null, null, null, null, List.of(), null));
+            NodeRun kept = done.get(node.id());
+            nodes.add(kept != null ? kept
+                    : new NodeRun(node.id(), node.type(), NodeRunStatus.PENDING, 0, null, null, null, null, List.of(), null));
         }
-        // Accepted and started in one write: the run begins right away, so it is stored as running.
         Instant now = Instant.now();
         Execution execution = new Execution(TimeOrderedIds.next(), workflow.id(), workflow.version(), ExecutionStatus.RUNNING,
                 trigger == null ? "manual" : trigger, input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input,
-                now, now, null, null, null, pending);
+                now, now, null, null, null, nodes);
         executions.insert(execution);
         launch(ready, execution);
         return execution;
     }
 
+    @Override
+    public Execution retry(String executionId, boolean fromStart, boolean currentVersion)
+            throws NotFoundException, ConflictException, ValidationException {
+        if (shuttingDown) {
+            throw new IllegalStateException("the engine is stopping");
+        }
+        Execution old = executions.find(executionId)
+                .orElseThrow(() -> new NotFoundException("no execution with id '" + executionId + "'"));
+        if (!old.status().isFinal() || active.containsKey(executionId)) {
+            throw new ConflictException("execution '" + executionId + "' is " + old.status().json()
+                    + "; only a finished execution can be retried (cancel it first)");
+        }
+        if (!fromStart && old.status() == ExecutionStatus.SUCCEEDED) {
+            throw new ConflictException("execution '" + executionId + "' succeeded: nothing failed to retry from; retry it from the start");
+        }
+        StoredWorkflow workflow = workflows.find(old.workflowId())
+                .orElseThrow(() -> new ConflictException("the workflow '" + old.workflowId() + "' of execution '" + executionId
+                        + "' was deleted"));
+        if (!currentVersion && workflow.version() != old.workflowVersion()) {
+            throw new ConflictException("execution '" + executionId + "' ran version " + old.workflowVersion() + " of workflow '"
+                    + workflow.id() + "', which is now at version " + workflow.version()
+                    + "; older versions are not kept, retry with the current version");
+        }
+        Prepared ready = prepare(workflow);
+        if (!ready.result().valid()) {
+            throw new ValidationException("workflow '" + workflow.id() + "' cannot run", ready.result().problems());
+        }
+        Map<String, NodeRun> kept = fromStart ? Map.of() : keptForRetry(ready.result().definition(), old);
+        return insertAndLaunch(workflow, ready, old.input(), "retry:" + executionId, kept);
+    }
+
+    /**
+     * The node runs of a failed execution a retry takes over: those that succeeded, of the same type,
+     * and whose upstream nodes are all taken over too (a node fed by one that runs again runs again).
+     */
+    private static Map<String, NodeRun> keptForRetry(io.qflow.engine.internal.model.WorkflowDefinition definition, Execution old) {
+        Map<String, NodeRun> kept = new HashMap<>();
+        for (NodeRun run : old.nodes()) {
+            NodeSpec spec = definition.node(run.nodeId());
+            if (run.status() == NodeRunStatus.SUCCEEDED && spec != null && spec.type().equals(run.type())) {
+                kept.put(run.nodeId(), run);
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = kept.keySet().removeIf(node -> definition.incoming(node).stream()
+                    .anyMatch(c -> !kept.containsKey(c.fromNode())));
+        }
+        Map<String, NodeRun> marked = new HashMap<>();
+        kept.forEach((node, run) -> {
+            List<io.qflow.engine.LogLine> logs = new ArrayList<>(run.logs());
+            logs.add(new io.qflow.engine.LogLine(Instant.now(), "info", "kept from execution " + old.id() + " (retry from the failed node)"));
+            marked.put(node, new NodeRun(run.nodeId(), run.type(), run.status(), run.attempts(), run.startedAt(), run.finishedAt(),
+                    run.inputs(), run.outputs(), logs, run.error()));
+        });
+        return marked;
+    }
+
     private void launch(Prepared ready, Execution execution) {
         ExecutionRun run = new ExecutionRun(this, expressions, ready.result().definition(), ready.result().ports(),
-                ready.deferred(), execution);
+                ready.deferred(), ready.firstArrival(), execution);
         active.put(execution.id(), run);
         run.start();
     }
@@ -130,13 +200,17 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         }
         WorkflowValidator.Result result = validator.validate(workflow.document(), workflow.id(), workflow.version());
         Map<String, Set<String>> deferred = new HashMap<>();
+        Set<String> firstArrival = new java.util.HashSet<>();
         if (result.definition() != null) {
             for (NodeSpec node : result.definition().nodes()) {
                 catalog.descriptor(node.type()).map(NodeDescriptor::deferredConfig)
                         .filter(fields -> !fields.isEmpty()).ifPresent(fields -> deferred.put(node.id(), fields));
+                if (catalog.nodeType(node.type()).map(type -> type.startsOnFirstInput(node.config())).orElse(false)) {
+                    firstArrival.add(node.id());
+                }
             }
         }
-        Prepared fresh = new Prepared(workflow.version(), generation, result, deferred);
+        Prepared fresh = new Prepared(workflow.version(), generation, result, deferred, Set.copyOf(firstArrival));
         prepared.put(workflow.id(), fresh);
         return fresh;
     }
@@ -207,12 +281,26 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         return executions.find(executionId).orElse(cancelled);
     }
 
+    @Override
+    public Execution resume(String executionId, String nodeId, String decision, JsonNode data)
+            throws NotFoundException, ConflictException, ValidationException {
+        ExecutionRun run = active.get(executionId);
+        if (run == null) {
+            Execution stored = executions.find(executionId)
+                    .orElseThrow(() -> new NotFoundException("no execution with id '" + executionId + "'"));
+            throw new ConflictException("execution '" + executionId + "' is " + stored.status().json()
+                    + (stored.status().isFinal() ? "" : " but not running in this runtime yet") + ", not waiting for a decision");
+        }
+        run.decide(nodeId, new io.qflow.sdk.Decision(decision, data, false));
+        return executions.find(executionId).orElseThrow(() -> new NotFoundException("no execution with id '" + executionId + "'"));
+    }
+
     /**
      * Resumes executions that were queued, running or waiting when the runtime stopped: finished
      * nodes keep their results, interrupted ones run again. Runs whose node types are not
      * registered yet are parked until the catalogue changes.
      */
-    public void recover() {
+    public synchronized void recover() {
         for (Execution execution : executions.unfinished()) {
             if (active.containsKey(execution.id())) {
                 continue;
@@ -239,7 +327,11 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         launch(ready, execution);
     }
 
-    private void resumeParked() {
+    /**
+     * Every catalogue change (each node type of a starting bundle) may call this at once: it is
+     * synchronized with {@link #recover()} so one parked execution is never launched twice.
+     */
+    private synchronized void resumeParked() {
         for (Execution execution : List.copyOf(parked.values())) {
             if (parked.containsKey(execution.id()) && !active.containsKey(execution.id())) {
                 try {
@@ -307,6 +399,42 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     public void finished(ExecutionRun run, Execution execution) {
         active.remove(run.id(), run);
         completeWaiter(execution);
+        if (execution.status() == ExecutionStatus.FAILED) {
+            startErrorWorkflow(run.definition(), execution);
+        }
+    }
+
+    /** The trigger of a run started by a failed execution's {@code settings.errorWorkflow}. */
+    static final String ERROR_TRIGGER = "error:";
+
+    /**
+     * Starts the failed execution's error workflow, if it names one. A run that was itself started
+     * as an error workflow starts none, so error workflows never loop.
+     */
+    private void startErrorWorkflow(io.qflow.engine.internal.model.WorkflowDefinition definition, Execution failed) {
+        String errorWorkflow = definition.settings().errorWorkflow();
+        if (errorWorkflow == null || shuttingDown || failed.trigger().startsWith(ERROR_TRIGGER)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode input = JsonNodeFactory.instance.objectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode execution = input.putObject("execution");
+        execution.put("id", failed.id());
+        execution.put("workflowId", failed.workflowId());
+        com.fasterxml.jackson.databind.node.ObjectNode error = execution.putObject("error");
+        ErrorInfo info = failed.error() == null ? ErrorInfo.of("failed") : failed.error();
+        error.put("message", info.message());
+        error.put("type", info.type());
+        error.put("code", info.code());
+        execution.put("failedNode", info.nodeId());
+        com.fasterxml.jackson.databind.node.ObjectNode workflow = input.putObject("workflow");
+        workflow.put("id", failed.workflowId());
+        workflow.put("name", definition.name());
+        try {
+            start(errorWorkflow, input, ERROR_TRIGGER + failed.id());
+        } catch (NotFoundException | ValidationException | IllegalStateException e) {
+            LOG.log(Level.WARNING, "execution " + failed.id() + " failed and its error workflow '" + errorWorkflow
+                    + "' could not start: " + e.getMessage(), e);
+        }
     }
 
     private void completeWaiter(Execution execution) {

@@ -3,12 +3,15 @@ package io.qflow.engine.internal.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qflow.engine.ConflictException;
 import io.qflow.engine.ErrorInfo;
 import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionStatus;
 import io.qflow.engine.ExpressionException;
 import io.qflow.engine.NodeRun;
 import io.qflow.engine.NodeRunStatus;
+import io.qflow.engine.Problem;
+import io.qflow.engine.ValidationException;
 import io.qflow.engine.internal.expression.JexlExpressions;
 import io.qflow.engine.internal.model.Connection;
 import io.qflow.engine.internal.model.NodeSpec;
@@ -16,6 +19,8 @@ import io.qflow.engine.internal.model.OnError;
 import io.qflow.engine.internal.model.RetryPolicy;
 import io.qflow.engine.internal.model.WorkflowDefinition;
 import io.qflow.engine.spi.ExecutionRepository;
+import io.qflow.sdk.Decision;
+import io.qflow.sdk.DecisionException;
 import io.qflow.sdk.NodeException;
 import io.qflow.sdk.NodePorts;
 import io.qflow.sdk.NodeResult;
@@ -70,6 +75,8 @@ public final class ExecutionRun {
     private final WorkflowDefinition definition;
     private final Map<String, NodePorts> ports;
     private final Map<String, Set<String>> deferred;
+    /** Ids of the nodes that start on the first value delivered to them (a Merge in mode first). */
+    private final Set<String> firstArrival;
     private final Map<String, Set<String>> outputNames = new HashMap<>();
     private final Execution base;
     private final Map<String, NodeState> states = new LinkedHashMap<>();
@@ -78,6 +85,10 @@ public final class ExecutionRun {
     private final Semaphore permits;
     private int finalCount;
     private int active;
+    /** Nodes waiting for a decision: they hold no thread and count neither as active nor as final. */
+    private int waiting;
+    /** Whether the execution is recorded as waiting (nothing runs, some node waits). */
+    private boolean recordedWaiting;
     private boolean finished;
     private volatile Abort abort = Abort.NONE;
     private ErrorInfo abortError;
@@ -86,16 +97,18 @@ public final class ExecutionRun {
 
     /**
      * @param base     the execution as persisted (fresh: all nodes pending; resumed: what was stored)
-     * @param deferred per node id, the config fields its type evaluates itself
+     * @param deferred     per node id, the config fields its type evaluates itself
+     * @param firstArrival ids of the nodes that start on their first delivered input
      */
     public ExecutionRun(Host host, JexlExpressions expressions, WorkflowDefinition definition, Map<String, NodePorts> ports,
-                        Map<String, Set<String>> deferred, Execution base) {
+                        Map<String, Set<String>> deferred, Set<String> firstArrival, Execution base) {
         this.host = host;
         this.expressions = expressions;
         this.resolver = new ConfigResolver(expressions);
         this.definition = definition;
         this.ports = ports;
         this.deferred = deferred;
+        this.firstArrival = firstArrival;
         this.base = base;
         this.permits = new Semaphore(definition.settings().maxParallelism());
         ports.forEach((node, p) -> {
@@ -130,7 +143,16 @@ public final class ExecutionRun {
     private static void restore(NodeState state, NodeRun previous) {
         state.attempts = previous.attempts();
         state.logs.addAll(previous.logs());
-        if (previous.status().isFinal()) {
+        if (previous.status() == NodeRunStatus.WAITING) {
+            // A waiting node keeps waiting: it is not run again, its request and inputs are kept.
+            state.status = NodeRunStatus.WAITING;
+            state.startedAt = previous.startedAt();
+            state.outputs = previous.outputs();
+            state.wait = WaitInfo.fromOutputs(previous.outputs());
+            if (previous.inputs() != null) {
+                state.inputs.setAll(previous.inputs());
+            }
+        } else if (previous.status().isFinal()) {
             state.status = previous.status();
             state.startedAt = previous.startedAt();
             state.finishedAt = previous.finishedAt();
@@ -150,10 +172,16 @@ public final class ExecutionRun {
         return base.workflowId();
     }
 
+    /** The workflow as this run runs it. */
+    public WorkflowDefinition definition() {
+        return definition;
+    }
+
     /** Starts (or resumes) the run; returns at once, the nodes run on their own threads. */
     public void start() {
         startedAt = base.startedAt() != null ? base.startedAt() : Instant.now();
-        if (base.status() != ExecutionStatus.RUNNING) {
+        recordedWaiting = base.status() == ExecutionStatus.WAITING;
+        if (base.status() != ExecutionStatus.RUNNING && base.status() != ExecutionStatus.WAITING) {
             host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
         }
         Long timeoutMs = definition.settings().timeoutMs();
@@ -172,6 +200,9 @@ public final class ExecutionRun {
                     if (state.unresolved == 0) {
                         ready.add(state);
                     }
+                } else if (state.status == NodeRunStatus.WAITING) {
+                    waiting++;
+                    scheduleWaitTimeout(state);
                 } else {
                     finalCount++;
                 }
@@ -182,6 +213,10 @@ public final class ExecutionRun {
                 }
             }
             active += ready.size();
+            if (active > 0 && recordedWaiting) {
+                recordedWaiting = false;
+                host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
+            }
         } finally {
             lock.unlock();
         }
@@ -235,7 +270,7 @@ public final class ExecutionRun {
                 if (!execute(current)) {
                     return; // shutting down: leave the node to be resumed
                 }
-                next = complete(current);
+                next = current.status == NodeRunStatus.WAITING ? park(current) : complete(current);
             }
         } catch (InterruptedException e) {
             // Interrupted while waiting for a permit: the run is being aborted or the engine stops.
@@ -337,6 +372,16 @@ public final class ExecutionRun {
             if (host.shuttingDown() && (interrupted || isInterruption(failure))) {
                 return false;
             }
+            if (failure == null && result != null && result.waitRequest().isPresent()
+                    && !state.timedOut && abort == Abort.NONE) {
+                state.wait = WaitInfo.of(result.waitRequest().get(), Instant.now());
+                state.outputs = state.wait.toOutputs();
+                state.status = NodeRunStatus.WAITING;
+                state.log("info", "waiting for a decision: one of " + state.wait.decisions()
+                        + (state.wait.deadline() == null ? "" : ", until " + state.wait.deadline()));
+                host.repository().saveNodeRun(base.id(), state.snapshot());
+                return true;
+            }
             if (failure == null && result != null) {
                 failure = undeclaredPort(state, result);
             }
@@ -387,6 +432,166 @@ public final class ExecutionRun {
             host.repository().saveNodeRun(base.id(), state.snapshot());
             return true;
         }
+    }
+
+    /** The node now waits for a decision: it gives its thread back and nothing more happens until one comes. */
+    private NodeState park(NodeState state) {
+        lock.lock();
+        try {
+            active--;
+            waiting++;
+            scheduleWaitTimeout(state);
+        } finally {
+            lock.unlock();
+        }
+        return null;
+    }
+
+    /** Under the lock (or before start): arms the timer that ends the wait when its deadline passes. */
+    private void scheduleWaitTimeout(NodeState state) {
+        if (state.wait == null || state.wait.deadline() == null) {
+            return;
+        }
+        long delay = Math.max(0, state.wait.deadline().toEpochMilli() - System.currentTimeMillis());
+        String nodeId = state.spec.id();
+        state.waitTimer = host.timers().schedule(
+                () -> Thread.ofVirtual().name("qflow-" + base.id() + "-" + nodeId + "-timeout").start(() -> waitTimedOut(nodeId)),
+                delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void waitTimedOut(String nodeId) {
+        NodeState state = states.get(nodeId);
+        String defaultDecision = state.wait == null ? null : state.wait.defaultDecision();
+        try {
+            if (defaultDecision != null) {
+                decide(nodeId, new Decision(defaultDecision, null, true));
+                return;
+            }
+            lock.lock();
+            try {
+                if (state.status != NodeRunStatus.WAITING || state.deciding || finished || abort != Abort.NONE) {
+                    return;
+                }
+                state.deciding = true;
+            } finally {
+                lock.unlock();
+            }
+            state.status = NodeRunStatus.TIMED_OUT;
+            state.error = new ErrorInfo("node '" + nodeId + "' got no decision before its deadline " + state.wait.deadline(),
+                    "timeout", "node.wait.timeout", null, null);
+            finishWait(state);
+        } catch (ConflictException | ValidationException e) {
+            // Decided (or cancelled) just before the deadline: nothing left to do.
+        }
+    }
+
+    /**
+     * Finishes a waiting node with a decision: calls its type again with the decision, records the
+     * result and lets what depends on it run. Refused decisions change nothing.
+     *
+     * @throws ConflictException   when the node is not waiting (any more), or the run is ending
+     * @throws ValidationException when the node is unknown, the decision is not one it offers, or the
+     *                             node refuses the data ({@link DecisionException})
+     */
+    public void decide(String nodeId, Decision decision) throws ConflictException, ValidationException {
+        NodeState state = states.get(nodeId);
+        if (state == null) {
+            throw new ValidationException("no such node", List.of(new Problem("resume.node.unknown",
+                    "the workflow has no node '" + nodeId + "'", nodeId, null, "/node")));
+        }
+        lock.lock();
+        try {
+            if (state.status != NodeRunStatus.WAITING || state.deciding || finished || abort != Abort.NONE) {
+                throw new ConflictException("node '" + nodeId + "' of execution '" + base.id() + "' is not waiting for a decision ("
+                        + (state.deciding ? "a decision is being applied" : state.status.json()) + ")");
+            }
+            if (!state.wait.decisions().contains(decision.decision())) {
+                throw new ValidationException("unknown decision", List.of(new Problem("resume.decision.unknown",
+                        "node '" + nodeId + "' takes one of the decisions " + state.wait.decisions() + ", not '"
+                                + decision.decision() + "'", nodeId, null, "/decision")));
+            }
+            state.deciding = true;
+        } finally {
+            lock.unlock();
+        }
+        NodeResult result = null;
+        Throwable failure = null;
+        try {
+            NodeType type = host.nodeType(state.spec.type());
+            if (type == null) {
+                throw new ConflictException("node type '" + state.spec.type() + "' is not available: its plugin was removed or failed");
+            }
+            ObjectNode config = state.spec.configTemplated()
+                    ? resolver.resolve(state.spec.config(), deferred.getOrDefault(nodeId, Set.of()), variablesFor(state))
+                    : state.spec.config();
+            RunNodeContext context = new RunNodeContext(base.id(), state, state.attempts, config, () -> variablesFor(state),
+                    expressions, () -> abort != Abort.NONE).withDecision(decision);
+            result = type.execute(context);
+            if (result == null) {
+                result = NodeResult.empty();
+            } else if (result.waitRequest().isPresent()) {
+                throw new IllegalStateException("node type '" + state.spec.type() + "' returned waiting again when given a decision");
+            }
+            NodeException undeclared = undeclaredPort(state, result);
+            if (undeclared != null) {
+                throw undeclared;
+            }
+        } catch (DecisionException refused) {
+            release(state);
+            throw new ValidationException(refused.getMessage(), List.of(new Problem("resume.data.invalid", refused.getMessage(),
+                    nodeId, null, refused.field())));
+        } catch (ConflictException unavailable) {
+            release(state);
+            throw unavailable;
+        } catch (InterruptedException e) {
+            release(state);
+            Thread.currentThread().interrupt();
+            throw new ConflictException("interrupted while applying the decision; try again");
+        } catch (Throwable t) {
+            failure = t; // the node fails, as a failing execute does
+        }
+        state.log("info", "decision '" + decision.decision() + "'" + (decision.byTimeout() ? " (default, the wait timed out)" : ""));
+        if (failure == null) {
+            state.outputs = outputsOf(result);
+            state.status = NodeRunStatus.SUCCEEDED;
+        } else {
+            state.status = NodeRunStatus.FAILED;
+            state.error = errorOf(failure);
+        }
+        finishWait(state);
+    }
+
+    private void release(NodeState state) {
+        lock.lock();
+        try {
+            state.deciding = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A waiting node reached its final status: persist it and carry on on a fresh thread. */
+    private void finishWait(NodeState state) {
+        state.finishedAt = Instant.now();
+        state.wait = null;
+        lock.lock();
+        try {
+            state.deciding = false;
+            if (state.waitTimer != null) {
+                state.waitTimer.cancel(false);
+                state.waitTimer = null;
+            }
+            host.repository().saveNodeRun(base.id(), state.snapshot());
+            waiting--;
+            active++;
+            if (recordedWaiting) {
+                recordedWaiting = false;
+                host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
+            }
+        } finally {
+            lock.unlock();
+        }
+        Thread.ofVirtual().name("qflow-" + base.id() + "-" + state.spec.id()).start(() -> work(complete(state)));
     }
 
     private boolean handleInterruptBeforeStart(NodeState state) {
@@ -513,13 +718,26 @@ public final class ExecutionRun {
         }
         for (Connection c : definition.outgoing(state.spec.id())) {
             NodeState target = states.get(c.toNode());
+            JsonNode value = emitted == null ? null : emitted.get(c.fromPort());
+            if (target.startedEarly) {
+                if (value != null && live) {
+                    ignoreLateArrival(target, c);
+                }
+                continue;
+            }
             if (target.status != NodeRunStatus.PENDING) {
                 continue;
             }
-            JsonNode value = emitted == null ? null : emitted.get(c.fromPort());
             if (value != null) {
                 target.deliver(c.toPort(), value);
                 target.delivered++;
+                if (firstArrival.contains(target.spec.id()) && abort == Abort.NONE && !missesRequiredInput(target)) {
+                    // first arrival: it starts now; what arrives later is ignored
+                    target.startedEarly = true;
+                    target.log("info", "started on the first arrival, from " + c.fromNode() + "." + c.fromPort() + " on " + c.toPort());
+                    ready.add(target);
+                    continue;
+                }
             }
             target.unresolved--;
             if (target.unresolved == 0 && abort == Abort.NONE) {
@@ -533,6 +751,15 @@ public final class ExecutionRun {
                     ready.add(target);
                 }
             }
+        }
+    }
+
+    /** Under the lock: a value reached a first-arrival node after it started; it is only noted. */
+    private void ignoreLateArrival(NodeState target, Connection c) {
+        target.log("info", "ignored a later arrival from " + c.fromNode() + "." + c.fromPort() + " on " + c.toPort()
+                + ": the node started on the first one");
+        if (target.status.isFinal()) {
+            host.repository().saveNodeRun(base.id(), target.snapshot());
         }
     }
 
@@ -553,16 +780,31 @@ public final class ExecutionRun {
         Execution done;
         lock.lock();
         try {
-            if (finished || active > 0 || (abort == Abort.NONE && finalCount < states.size())) {
+            if (finished || active > 0 || host.shuttingDown()) {
                 return;
             }
-            if (host.shuttingDown()) {
+            if (abort == Abort.NONE && finalCount < states.size()) {
+                if (waiting > 0 && !recordedWaiting) { // nothing runs; what is left hangs on waiting nodes
+                    recordedWaiting = true;
+                    host.repository().updateExecution(record(ExecutionStatus.WAITING, null, null, null));
+                }
                 return;
+            }
+            if (waiting > 0 && states.values().stream().anyMatch(s -> s.deciding)) {
+                return; // a decision is being applied: it finishes the run when it completes
             }
             finished = true;
             for (NodeState state : states.values()) {
                 if (state.status == NodeRunStatus.PENDING) {
                     state.status = NodeRunStatus.SKIPPED;
+                    state.finishedAt = Instant.now();
+                    host.repository().saveNodeRun(base.id(), state.snapshot());
+                } else if (state.status == NodeRunStatus.WAITING) {
+                    if (state.waitTimer != null) {
+                        state.waitTimer.cancel(false);
+                    }
+                    state.status = abort == Abort.TIMEOUT ? NodeRunStatus.TIMED_OUT : NodeRunStatus.CANCELLED;
+                    state.error = abortError == null ? ErrorInfo.of("aborted while waiting") : abortError;
                     state.finishedAt = Instant.now();
                     host.repository().saveNodeRun(base.id(), state.snapshot());
                 }

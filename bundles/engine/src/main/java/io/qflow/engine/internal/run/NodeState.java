@@ -32,9 +32,17 @@ final class NodeState {
     int unresolved;
     /** Incoming connections that delivered a value. */
     int delivered;
+    /** A first-arrival node that was made ready by its first delivered value: later values are ignored. */
+    boolean startedEarly;
     /** The thread running the node's code (only while inside it), to interrupt on cancel or timeout. */
     private Thread thread;
     volatile boolean timedOut;
+    /** While waiting: what the node asks for. */
+    WaitInfo wait;
+    /** While a decision for this waiting node is being applied (a second one is refused). */
+    boolean deciding;
+    /** While waiting with a timeout: the timer that applies the default decision. */
+    java.util.concurrent.ScheduledFuture<?> waitTimer;
 
     NodeState(NodeSpec spec) {
         this.spec = spec;

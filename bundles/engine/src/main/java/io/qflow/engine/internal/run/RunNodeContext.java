@@ -26,6 +26,18 @@ final class RunNodeContext implements NodeContext {
     private final BooleanSupplier cancelled;
     private final NodeLogger logger;
     private volatile double progress;
+    private io.qflow.sdk.Decision decision;
+
+    /** Sets the decision a waiting node is finished with (before the node is called). */
+    RunNodeContext withDecision(io.qflow.sdk.Decision given) {
+        this.decision = given;
+        return this;
+    }
+
+    @Override
+    public java.util.Optional<io.qflow.sdk.Decision> decision() {
+        return java.util.Optional.ofNullable(decision);
+    }
 
     RunNodeContext(String executionId, NodeState state, int attempt, ObjectNode config, Supplier<Map<String, Object>> variables,
                    JexlExpressions expressions, BooleanSupplier cancelled) {
