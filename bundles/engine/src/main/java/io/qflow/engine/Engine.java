@@ -60,6 +60,9 @@ public final class Engine implements AutoCloseable {
         private final List<TriggerType> triggerTypes = new ArrayList<>();
         private WorkflowRepository workflowRepository;
         private ExecutionRepository executionRepository;
+        private io.qflow.engine.spi.NodeResultCache nodeResultCache;
+        private java.nio.file.Path dataFolder;
+        private Long blobInlineMaxBytes;
 
         private Builder() {
         }
@@ -89,8 +92,45 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
+        /** Where node results with a {@code cache} option are kept (default: an in-memory LRU of 10,000 entries). */
+        public Builder nodeResultCache(io.qflow.engine.spi.NodeResultCache cache) {
+            this.nodeResultCache = cache;
+            return this;
+        }
+
+        /**
+         * The data folder: blobs (binary data and large values) go to {@code <folder>/blobs}. Default:
+         * {@code ${java.io.tmpdir}/qflow-blobs}.
+         */
+        public Builder dataFolder(java.nio.file.Path folder) {
+            this.dataFolder = java.util.Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        /**
+         * Above how many bytes of JSON a node's output value is kept in the blob store and only its
+         * reference in the execution record. Default: the system property
+         * {@code qflow.blobs.inlineMaxBytes}, else 256 KB.
+         */
+        public Builder blobInlineMaxBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("blobInlineMaxBytes must not be negative: " + bytes);
+            }
+            this.blobInlineMaxBytes = bytes;
+            return this;
+        }
+
         public Engine build() {
-            return new Engine(EngineAssembly.standalone(nodeTypes, triggerTypes, workflowRepository, executionRepository));
+            io.qflow.engine.internal.blob.LargeValues defaults = EngineAssembly.defaultLargeValues();
+            io.qflow.engine.internal.blob.LargeValues largeValues = new io.qflow.engine.internal.blob.LargeValues(
+                    dataFolder == null ? defaults.store() : new io.qflow.engine.internal.blob.FileBlobStore(dataFolder.resolve("blobs")),
+                    blobInlineMaxBytes == null ? defaults.inlineMaxBytes() : blobInlineMaxBytes);
+            EngineAssembly assembly = EngineAssembly.standalone(nodeTypes, triggerTypes, workflowRepository, executionRepository,
+                    largeValues);
+            if (nodeResultCache != null) {
+                assembly.engine().nodeResultCache(nodeResultCache);
+            }
+            return new Engine(assembly);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
  * @param outputs    values emitted, by output port
  * @param logs       log lines of every attempt
  * @param error      the failure, if it failed
+ * @param cached     whether its outputs were served from the node result cache instead of running it
  */
 public record NodeRun(
         String nodeId,
@@ -28,9 +29,16 @@ public record NodeRun(
         ObjectNode inputs,
         ObjectNode outputs,
         List<LogLine> logs,
-        ErrorInfo error) {
+        ErrorInfo error,
+        boolean cached) {
 
     public NodeRun {
         logs = logs == null ? List.of() : List.copyOf(logs);
+    }
+
+    /** A node run that was not served from the cache. */
+    public NodeRun(String nodeId, String type, NodeRunStatus status, int attempts, Instant startedAt,
+                   Instant finishedAt, ObjectNode inputs, ObjectNode outputs, List<LogLine> logs, ErrorInfo error) {
+        this(nodeId, type, status, attempts, startedAt, finishedAt, inputs, outputs, logs, error, false);
     }
 }

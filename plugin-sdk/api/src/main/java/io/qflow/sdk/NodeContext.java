@@ -64,6 +64,44 @@ public interface NodeContext {
         return Optional.empty();
     }
 
+    /**
+     * The blob store, for binary and large data: put bytes there and emit {@link BlobRef#toJson()};
+     * read a received {@link BlobRef} with {@link BlobStore#open(BlobRef)}.
+     *
+     * @throws UnsupportedOperationException when the platform offers no blob store
+     * @since 1.1
+     */
+    default BlobStore blobs() {
+        throw new UnsupportedOperationException("this platform offers no blob store");
+    }
+
+    /**
+     * Runs another stored workflow as a child execution (a sub-workflow) and returns its outputs:
+     * {@code {"<sinkNodeId>": {"<port>": value}}}, the outputs object of the child execution.
+     *
+     * <p>Blocks the calling (virtual) thread until the child finishes; a child that waits for a
+     * decision counts as still running. May be called from several threads of the same node at
+     * once (a for-each running items concurrently). Honours cancellation: when the calling node is
+     * cancelled or times out, or the calling thread is interrupted, the child is cancelled and a
+     * {@link CancellationException} is thrown.
+     *
+     * @param workflowId the stored workflow to run
+     * @param input      the child's run input ({@code null}: {@code {}})
+     * @param timeout    how long to wait for the child, {@code null} for no limit; when it passes the
+     *                   child is cancelled and the call fails with code {@code workflow.timeout}
+     * @throws NodeException {@code workflow.not_found} (no such workflow), {@code workflow.invalid}
+     *                       (it cannot run), {@code workflow.failed} (the child failed: the message
+     *                       names the child execution and its error), {@code workflow.cancelled},
+     *                       {@code workflow.timeout}, {@code workflow.recursion} (the workflow is
+     *                       already running in the chain of parents, or the chain is too deep), and
+     *                       {@code workflow.unsupported} where the platform cannot run workflows
+     * @since 1.1
+     */
+    default JsonNode runWorkflow(String workflowId, JsonNode input, java.time.Duration timeout) throws NodeException {
+        throw new NodeException("workflow.unsupported", "this platform cannot run sub-workflows (workflow '" + workflowId + "')",
+                false, null);
+    }
+
     /** Whether the execution or node was cancelled or timed out. */
     boolean isCancelled();
 

@@ -31,16 +31,48 @@ public final class EngineAssembly {
         this.catalog = catalog;
         this.workflows = new WorkflowDocuments(workflowRepository, validator);
         this.executions = new ExecutionEngine(workflowRepository, executionRepository, catalog, validator, expressions);
+        this.executions.largeValues(defaultLargeValues());
+    }
+
+    /**
+     * @param largeValues the blob store and threshold for large values (see
+     *                    {@link io.qflow.engine.internal.blob.LargeValues})
+     */
+    public EngineAssembly(NodeCatalog catalog, WorkflowRepository workflowRepository, ExecutionRepository executionRepository,
+                          io.qflow.engine.internal.blob.LargeValues largeValues) {
+        this(catalog, workflowRepository, executionRepository);
+        this.executions.largeValues(largeValues);
+    }
+
+    /**
+     * Blobs in {@code ${java.io.tmpdir}/qflow-blobs} (content-addressed, so engines can share it),
+     * threshold from the system property {@code qflow.blobs.inlineMaxBytes} or 256 KB.
+     */
+    public static io.qflow.engine.internal.blob.LargeValues defaultLargeValues() {
+        return new io.qflow.engine.internal.blob.LargeValues(
+                new io.qflow.engine.internal.blob.FileBlobStore(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "qflow-blobs")),
+                io.qflow.engine.internal.blob.LargeValues.inlineMaxBytes(
+                        System.getProperty(io.qflow.engine.internal.blob.LargeValues.INLINE_MAX_SETTING)));
     }
 
     public static EngineAssembly standalone(List<NodeType> nodeTypes, List<TriggerType> triggerTypes,
                                             WorkflowRepository workflows, ExecutionRepository executions) {
+        return standalone(nodeTypes, triggerTypes, workflows, executions, null);
+    }
+
+    /** @param largeValues blob store and threshold; null: {@link #defaultLargeValues()} */
+    public static EngineAssembly standalone(List<NodeType> nodeTypes, List<TriggerType> triggerTypes,
+                                            WorkflowRepository workflows, ExecutionRepository executions,
+                                            io.qflow.engine.internal.blob.LargeValues largeValues) {
         NodeTypeRegistry registry = new NodeTypeRegistry();
         nodeTypes.forEach(t -> registry.addNodeType(t, "builtin"));
         triggerTypes.forEach(t -> registry.addTriggerType(t, "builtin"));
         EngineAssembly assembly = new EngineAssembly(registry,
                 workflows == null ? new InMemoryWorkflowRepository() : workflows,
                 executions == null ? new InMemoryExecutionRepository() : executions);
+        if (largeValues != null) {
+            assembly.executions.largeValues(largeValues);
+        }
         assembly.executions.recover();
         return assembly;
     }

@@ -40,7 +40,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     private static final String EXECUTION_COLUMNS = "id, workflow_id, workflow_version, status, trigger, input,"
             + " created_at, started_at, finished_at, outputs, error";
     private static final String NODE_RUN_COLUMNS = "node_id, type, status, attempts, started_at, finished_at,"
-            + " inputs, outputs, logs, error";
+            + " inputs, outputs, logs, error, cached";
     private static final String UNFINISHED = statusesWhere(status -> !status.isFinal());
     private static final String FINAL = statusesWhere(ExecutionStatus::isFinal);
 
@@ -82,7 +82,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         this.insertExecution = "INSERT INTO executions (" + EXECUTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, " + json
                 + ", ?, ?, ?, " + json + ", " + json + ")";
         this.insertNodeRun = "INSERT INTO node_runs (execution_id, seq, " + NODE_RUN_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + json + ", " + json + ", " + json + ", " + json + ")";
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + json + ", " + json + ", " + json + ", " + json + ", ?)";
         this.updateExecution = "UPDATE executions SET status = ?, started_at = ?, finished_at = ?, outputs = " + json
                 + ", error = " + json + " WHERE id = ?";
         this.upsertNodeRun = dialect.upsertNodeRun();
@@ -291,14 +291,14 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     private NodeRunRow row(NodeRun run) {
         return new NodeRunRow(run.nodeId(), run.type(), run.status().json(), run.attempts(), run.startedAt(),
                 run.finishedAt(), codec.jsonOrNull(run.inputs()), codec.jsonOrNull(run.outputs()),
-                codec.jsonOrNull(run.logs()), codec.jsonOrNull(run.error()));
+                codec.jsonOrNull(run.logs()), codec.jsonOrNull(run.error()), run.cached());
     }
 
     /** A node run with its JSON already written, ready to bind on the writer thread. */
     private record NodeRunRow(String nodeId, String type, String status, int attempts, Instant startedAt,
-            Instant finishedAt, String inputs, String outputs, String logs, String error) {
+            Instant finishedAt, String inputs, String outputs, String logs, String error, boolean cached) {
 
-        /** Binds type, status, attempts, started, finished, inputs, outputs, logs, error from {@code first} on. */
+        /** Binds type, status, attempts, started, finished, inputs, outputs, logs, error, cached from {@code first} on. */
         void bindFields(PreparedStatement statement, int first) throws SQLException {
             int i = first;
             statement.setString(i++, type);
@@ -309,7 +309,8 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
             ColumnCodec.setJsonText(statement, i++, inputs);
             ColumnCodec.setJsonText(statement, i++, outputs);
             ColumnCodec.setJsonText(statement, i++, logs);
-            ColumnCodec.setJsonText(statement, i, error);
+            ColumnCodec.setJsonText(statement, i++, error);
+            statement.setBoolean(i, cached);
         }
     }
 
@@ -334,7 +335,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
                             NodeRunStatus.fromJson(row.getString("status")), row.getInt("attempts"),
                             ColumnCodec.getInstant(row, "started_at"), ColumnCodec.getInstant(row, "finished_at"),
                             codec.getObject(row, "inputs"), codec.getObject(row, "outputs"),
-                            codec.getLogs(row, "logs"), codec.getError(row, "error")));
+                            codec.getLogs(row, "logs"), codec.getError(row, "error"), row.getBoolean("cached")));
                 }
             }
             return runs;

@@ -10,16 +10,16 @@ public enum SqlDialect {
 
     H2("db/migration/h2", "?",
             "MERGE INTO node_runs (execution_id, node_id, seq, type, status, attempts, started_at, finished_at,"
-                    + " inputs, outputs, logs, error) KEY (execution_id, node_id) VALUES (%s)",
+                    + " inputs, outputs, logs, error, cached) KEY (execution_id, node_id) VALUES (%s)",
             ""),
 
     POSTGRESQL("db/migration/postgresql", "CAST(? AS json)",
             "INSERT INTO node_runs (execution_id, node_id, seq, type, status, attempts, started_at, finished_at,"
-                    + " inputs, outputs, logs, error) VALUES (%s)",
+                    + " inputs, outputs, logs, error, cached) VALUES (%s)",
             " ON CONFLICT (execution_id, node_id) DO UPDATE SET type = EXCLUDED.type, status = EXCLUDED.status,"
                     + " attempts = EXCLUDED.attempts, started_at = EXCLUDED.started_at,"
                     + " finished_at = EXCLUDED.finished_at, inputs = EXCLUDED.inputs, outputs = EXCLUDED.outputs,"
-                    + " logs = EXCLUDED.logs, error = EXCLUDED.error");
+                    + " logs = EXCLUDED.logs, error = EXCLUDED.error, cached = EXCLUDED.cached");
 
     private final String migrations;
     private final String jsonParameter;
@@ -72,12 +72,12 @@ public enum SqlDialect {
     /**
      * Inserts or replaces one node run. Parameters: execution id, node id, then execution id, node id
      * and execution id again for the position, then type, status, attempts, started, finished,
-     * inputs, outputs, logs, error. A node run keeps its position when replaced; a new one goes last.
+     * inputs, outputs, logs, error, cached. A node run keeps its position when replaced; a new one goes last.
      */
     String upsertNodeRun() {
         String position = "COALESCE((SELECT r.seq FROM node_runs r WHERE r.execution_id = ? AND r.node_id = ?),"
                 + " (SELECT COALESCE(MAX(r.seq) + 1, 0) FROM node_runs r WHERE r.execution_id = ?))";
-        String values = String.join(", ", "?", "?", position, "?", "?", "?", "?", "?", json(), json(), json(), json());
+        String values = String.join(", ", "?", "?", position, "?", "?", "?", "?", "?", json(), json(), json(), json(), "?");
         return upsertHead.formatted(values) + upsertTail;
     }
 }

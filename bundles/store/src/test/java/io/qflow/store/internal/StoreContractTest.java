@@ -209,6 +209,24 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void cachedFlagRoundTripsThroughInsertAndUpsert() throws Exception {
+        NodeRun fromCache = new NodeRun("a", "core.http", NodeRunStatus.SUCCEEDED, 0, T0, T0, object("{\"in\":1}"),
+                object("{\"out\":2}"), List.of(new LogLine(T0, "info", "served from cache (key 0123456789ab)")), null, true);
+        executions.insert(new Execution("ex-1", "wf-1", 3, ExecutionStatus.RUNNING, "manual", object("{}"), T0, T0, null,
+                null, null, List.of(fromCache, pending("b"))));
+        assertEquals(List.of(fromCache, pending("b")), executions.find("ex-1").orElseThrow().nodes());
+
+        NodeRun bFromCache = new NodeRun("b", "core.b", NodeRunStatus.SUCCEEDED, 0, T0, T0, null, object("{\"out\":3}"),
+                List.of(), null, true);
+        executions.saveNodeRun("ex-1", bFromCache);
+        assertEquals(List.of(fromCache, bFromCache), executions.find("ex-1").orElseThrow().nodes());
+        NodeRun bRan = new NodeRun("b", "core.b", NodeRunStatus.SUCCEEDED, 1, T0, T0, null, object("{\"out\":3}"),
+                List.of(), null);
+        executions.saveNodeRun("ex-1", bRan);
+        assertEquals(List.of(fromCache, bRan), executions.find("ex-1").orElseThrow().nodes(), "the upsert clears the flag");
+    }
+
+    @Test
     void updateExecutionChangesOnlyExecutionFields() throws Exception {
         Execution queued = execution("ex-1", "wf-1", ExecutionStatus.QUEUED, T0, "a");
         executions.insert(queued);
@@ -567,10 +585,33 @@ abstract class StoreContractTest {
 
         MigrateResult again = SchemaMigrator.migrate(store.dataSource(), store.dialect());
         assertEquals(0, again.migrationsExecuted);
-        assertEquals("1", again.initialSchemaVersion);
+        assertEquals("2", again.initialSchemaVersion);
         assertEquals("1", queryString(
                 "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" = '1'"));
         assertTrue(workflows.find("wf-1").isPresent());
+    }
+
+    @Test
+    void aVersion1DatabaseWithHistoryIsMigratedToVersion2() throws Exception {
+        executions.insert(execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a", "b"));
+        NodeRun aDone = new NodeRun("a", "core.input", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(1), null,
+                object("{\"out\":\"v\"}"), List.of(), null);
+        executions.saveNodeRun("ex-1", aDone);
+        executions.close();
+        // back to the V1 schema, rows kept: what a database written before V2 looks like
+        try (Connection connection = store.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE node_runs DROP COLUMN cached");
+            statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '2'");
+        }
+        executions = null;
+        store.close();
+        store = null;
+        openStore();
+
+        assertEquals(List.of(aDone, pending("b")), executions.find("ex-1").orElseThrow().nodes(), "old node runs read as not cached");
+        assertEquals("1", queryString(
+                "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" = '2'"));
     }
 
     // ---- helpers

@@ -48,7 +48,7 @@ class DistributionE2EIT {
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration HOT_DEPLOY = Duration.ofSeconds(20);
-    private static final int CORE_NODE_TYPES = 22; // the 20 of the foundation, core.approval and core.form
+    private static final int CORE_NODE_TYPES = 24; // the 20 of the foundation, core.approval, core.form, core.workflow, core.while
     private static final String GREET = "example.greet";
 
     @TempDir

@@ -40,6 +40,18 @@ final class HarnessContext implements NodeContext {
     @Override public int attempt() { return attempt; }
     @Override public JsonNode config() { return config; }
 
+    private java.util.function.Supplier<io.qflow.sdk.BlobStore> blobs;
+
+    /** The harness's blob store, made only when the node asks for it. */
+    void blobs(java.util.function.Supplier<io.qflow.sdk.BlobStore> store) {
+        this.blobs = store;
+    }
+
+    @Override
+    public io.qflow.sdk.BlobStore blobs() {
+        return blobs == null ? NodeContext.super.blobs() : blobs.get();
+    }
+
     void decision(io.qflow.sdk.Decision given) {
         this.decision = given;
     }
@@ -90,6 +102,43 @@ final class HarnessContext implements NodeContext {
     @Override
     public boolean isCancelled() {
         return cancelled;
+    }
+
+    private Map<String, FakeWorkflow> workflows = Map.of();
+
+    void workflows(Map<String, FakeWorkflow> fakes) {
+        this.workflows = Map.copyOf(fakes);
+    }
+
+    @Override
+    public JsonNode runWorkflow(String workflowId, JsonNode input, java.time.Duration timeout) throws NodeException {
+        FakeWorkflow fake = workflowId == null ? null : workflows.get(workflowId);
+        if (fake == null) {
+            throw new NodeException("workflow.not_found", "sub-workflow '" + workflowId + "' does not exist (the harness knows "
+                    + new java.util.TreeSet<>(workflows.keySet()) + ")", false, null);
+        }
+        checkCancelled();
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("node " + nodeId + " was interrupted");
+        }
+        log().info("started sub-workflow '" + workflowId + "' (harness fake)");
+        JsonNode outputs;
+        try {
+            outputs = fake.run(input == null || input.isNull() ? TestJson.NODES.objectNode() : input);
+        } catch (NodeException e) {
+            if (e.code().startsWith("workflow.")) {
+                throw e;
+            }
+            throw new NodeException("workflow.failed", "sub-workflow '" + workflowId + "' failed: " + e.getMessage(), false, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("node " + nodeId + " was interrupted");
+        } catch (java.util.concurrent.CancellationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new NodeException("workflow.failed", "sub-workflow '" + workflowId + "' failed: " + e, false, e);
+        }
+        return outputs == null ? TestJson.NODES.objectNode() : outputs;
     }
 
     void cancel() {

@@ -56,6 +56,8 @@ public final class NodeHarness {
     private boolean cancelled;
     private Duration cancelAfter;
     private io.qflow.sdk.Decision decision;
+    private final Map<String, FakeWorkflow> workflows = new LinkedHashMap<>();
+    private io.qflow.sdk.BlobStore blobs;
 
     private NodeHarness(NodeType node) {
         this.node = Objects.requireNonNull(node, "node");
@@ -168,6 +170,38 @@ public final class NodeHarness {
     }
 
     /**
+     * A stored workflow the node may run with {@code NodeContext.runWorkflow}: the fake gets the
+     * child's input and returns its outputs ({@code {"<sinkNodeId>": {"<port>": value}}}). Unknown
+     * ids fail with {@code workflow.not_found}, as on the engine.
+     *
+     * @since 1.1
+     */
+    public NodeHarness workflow(String id, FakeWorkflow fake) {
+        workflows.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(fake, "fake"));
+        return this;
+    }
+
+    /**
+     * The blob store the node gets from {@code NodeContext.blobs()}: put content there to hand the
+     * node a {@link io.qflow.sdk.BlobRef}, read what the node stored. Default: a {@link TempBlobStore}
+     * in a new temporary folder, made on first use.
+     *
+     * @since 1.1
+     */
+    public synchronized io.qflow.sdk.BlobStore blobs() {
+        if (blobs == null) {
+            blobs = TempBlobStore.create();
+        }
+        return blobs;
+    }
+
+    /** Uses this blob store instead of a temporary one. @since 1.1 */
+    public NodeHarness blobs(io.qflow.sdk.BlobStore store) {
+        this.blobs = Objects.requireNonNull(store, "store");
+        return this;
+    }
+
+    /**
      * Resolves the config and runs the node once. Never throws what the node throws: the failure is
      * in {@link NodeOutcome#failure()}. Throws {@link IllegalArgumentException} only when the harness
      * itself is set up wrong (an input on a port the node does not have).
@@ -197,6 +231,8 @@ public final class NodeHarness {
         if (decision != null) {
             context.decision(decision);
         }
+        context.workflows(workflows);
+        context.blobs(this::blobs);
         AtomicReference<NodeResult> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofVirtual().name("qflow-test-node-" + nodeId).unstarted(() -> {

@@ -2,6 +2,8 @@ package io.qflow.node.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qflow.sdk.BlobNotFoundException;
+import io.qflow.sdk.BlobRef;
 import io.qflow.sdk.DataType;
 import io.qflow.sdk.NodeContext;
 import io.qflow.sdk.NodeDescriptor;
@@ -9,6 +11,8 @@ import io.qflow.sdk.NodeException;
 import io.qflow.sdk.NodeResult;
 import io.qflow.sdk.NodeType;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,8 +31,8 @@ public final class FileWriteNode implements NodeType {
     static final NodeDescriptor DESCRIPTOR = NodeDescriptor.builder("core.file.write")
             .name("Write file")
             .category("Files")
-            .description("Writes text, JSON or base64-decoded bytes to a file in the Qflow files folder, "
-                    + "replacing or appending. Paths are relative to that folder and cannot leave it.")
+            .description("Writes text, JSON, base64-decoded bytes or the content of a blob reference (streamed) to a file "
+                    + "in the Qflow files folder, replacing or appending. Paths are relative to that folder and cannot leave it.")
             .icon("save")
             .input("in", DataType.ANY, "The content to write when 'content' is not set", false)
             .output("out", DataType.objectWith(Map.of("path", DataType.STRING, "size", DataType.INTEGER)),
@@ -62,7 +66,8 @@ public final class FileWriteNode implements NodeType {
         boolean append = config.bool("append", false);
         boolean createDirs = config.bool("createDirs", true);
         JsonNode content = config.has("content") ? config.get("content") : Json.inputOrNull(ctx, "in");
-        byte[] bytes = bytes(content, base64);
+        BlobRef blob = BlobRef.isRef(content) ? BlobRef.of(content) : null;
+        byte[] bytes = blob == null ? bytes(content, base64) : null;
 
         Path file = sandbox.resolve(path);
         try {
@@ -74,11 +79,21 @@ public final class FileWriteNode implements NodeType {
             OpenOption[] options = append
                     ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
                     : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
-            Files.write(file, bytes, options);
+            if (blob == null) {
+                Files.write(file, bytes, options);
+            } else {
+                try (InputStream in = ctx.blobs().open(blob); OutputStream out = Files.newOutputStream(file, options)) {
+                    in.transferTo(out); // streamed: the blob is never whole in memory
+                }
+            }
             ObjectNode out = Json.NODES.objectNode();
             out.put("path", sandbox.display(file));
             out.put("size", Files.size(file));
             return NodeResult.of("out", out);
+        } catch (BlobNotFoundException e) {
+            throw NodeException.permanent("blob.not_found", "cannot write '" + path + "': " + e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw NodeException.permanent("blob.unsupported", "the content is a blob reference, and this platform has no blob store");
         } catch (NoSuchFileException e) {
             throw NodeException.permanent("file.not_found", "the folder of '" + path
                     + "' does not exist (turn on createDirs to create it)");

@@ -16,7 +16,8 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code core.foreach}: maps every item of an array through a template. The template may be a
  * string or a JSON structure whose strings hold expressions; it is evaluated per item with
- * {@code item} and {@code index}.
+ * {@code item} and {@code index}. With {@code workflow} set, each item instead runs that stored
+ * workflow as a sub-workflow, up to {@code concurrency} at once, and the results keep the items' order.
  */
 @Component(service = NodeType.class)
 public final class ForEachNode implements NodeType {
@@ -27,14 +28,16 @@ public final class ForEachNode implements NodeType {
             .name("For each")
             .category("Flow")
             .description("Transforms every item of an array with a template evaluated per item "
-                    + "(variables 'item' and 'index'); the results keep the items' order.")
+                    + "(variables 'item' and 'index'), or runs a sub-workflow per item ('workflow', up to 'concurrency' "
+                    + "at once); the results keep the items' order.")
             .icon("repeat")
             .input("in", DataType.arrayOf(DataType.ANY), "The items", true)
             .output("out", DataType.arrayOf(DataType.ANY), "One result per item, in order")
             .configSchemaResource(ForEachNode.class, "schemas/foreach.json")
-            .deferredConfig("map")
+            .deferredConfig("map", "input")
             .example("{\"map\": \"{{ item.name.toUpperCase() }}\"}")
             .example("{\"map\": {\"position\": \"{{ index + 1 }}\", \"label\": \"#{{ index }}: {{ item.title }}\"}}")
+            .example("{\"workflow\": \"enrich-customer\", \"concurrency\": 8, \"input\": {\"id\": \"{{ item.id }}\"}}")
             .build();
 
     @Override
@@ -44,6 +47,9 @@ public final class ForEachNode implements NodeType {
 
     @Override
     public NodeResult execute(NodeContext ctx) throws NodeException {
+        if (new NodeConfig(ctx.config()).has("workflow")) {
+            return ForEachWorkflow.run(ctx, new NodeConfig(ctx.config()), Json.arrayInput(ctx, "in"));
+        }
         JsonNode template = new NodeConfig(ctx.config()).get("map");
         if (template.isMissingNode()) {
             template = Json.NODES.textNode(IDENTITY);
@@ -61,7 +67,7 @@ public final class ForEachNode implements NodeType {
         return NodeResult.of("out", out);
     }
 
-    private static JsonNode render(NodeContext ctx, JsonNode template, Map<String, JsonNode> variables) throws NodeException {
+    static JsonNode render(NodeContext ctx, JsonNode template, Map<String, JsonNode> variables) throws NodeException {
         if (template.isTextual()) {
             return ctx.evaluate(template.textValue(), variables);
         }

@@ -16,6 +16,6 @@ final class CoreNodes {
                 new FilterNode(), new SortNode(), new LimitNode(), new AggregateNode(), new ForEachNode(),
                 new DelayNode(), new HttpRequestNode(), new JsonParseNode(), new JsonStringifyNode(),
                 new CsvReadNode(), new CsvWriteNode(), new FileReadNode(sandbox), new FileWriteNode(sandbox),
-                new LogNode(), new NoopNode(), new ApprovalNode(), new FormNode());
+                new LogNode(), new NoopNode(), new ApprovalNode(), new FormNode(), new WorkflowNode(), new WhileNode());
     }
 }

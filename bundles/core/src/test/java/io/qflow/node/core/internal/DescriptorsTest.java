@@ -32,7 +32,8 @@ class DescriptorsTest {
             "core.input", "core.set", "core.if", "core.switch", "core.merge", "core.filter", "core.sort",
             "core.limit", "core.aggregate", "core.foreach", "core.delay", "core.http.request",
             "core.json.parse", "core.json.stringify", "core.csv.read", "core.csv.write",
-            "core.file.read", "core.file.write", "core.log", "core.noop", "core.approval", "core.form");
+            "core.file.read", "core.file.write", "core.log", "core.noop", "core.approval", "core.form",
+            "core.workflow", "core.while");
     private static final Set<String> CATEGORIES = Set.of("Input", "Flow", "Data", "Network", "Files", "Utility");
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static final Schema META_SCHEMA = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));

@@ -152,4 +152,36 @@ class FileNodesTest {
         write("{\"path\": \"u.txt\", \"content\": \"✓\"}").run().assertEmits("out", "{\"path\": \"u.txt\", \"size\": 3}");
         assertArrayEquals("✓".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(root.resolve("u.txt")));
     }
+
+    @Test
+    void readsAFileAsABlobAndWritesABlobBack() throws Exception {
+        byte[] bytes = new byte[12 * 1024 * 1024]; // above the 10 MB cap of output 'content'
+        new java.util.Random(3).nextBytes(bytes);
+        Files.write(root.resolve("big.bin"), bytes);
+        io.qflow.sdk.testkit.TempBlobStore store = new io.qflow.sdk.testkit.TempBlobStore(temp.resolve("blobs"));
+        com.fasterxml.jackson.databind.JsonNode out = read("{\"path\": \"big.bin\", \"output\": \"blob\"}").blobs(store).run()
+                .assertSuccess().output("out");
+        assertEquals("big.bin", out.get("path").asText());
+        assertEquals(bytes.length, out.get("size").asLong());
+        assertFalse(out.has("content"));
+        io.qflow.sdk.BlobRef ref = io.qflow.sdk.BlobRef.of(out.get("blob"));
+        assertEquals(bytes.length, ref.size());
+        assertArrayEquals(bytes, Files.readAllBytes(store.pathOf(ref)));
+
+        write("{\"path\": \"copy/big.bin\"}").blobs(store).input("in", out.get("blob")).run()
+                .assertEmits("out", "{\"path\": \"copy/big.bin\", \"size\": " + bytes.length + "}");
+        assertArrayEquals(bytes, Files.readAllBytes(root.resolve("copy/big.bin")));
+        write("{\"path\": \"copy/twice.bin\", \"content\": " + out.get("blob") + "}").blobs(store).run().assertSuccess();
+        write("{\"path\": \"copy/twice.bin\", \"append\": true}").blobs(store).input("in", out.get("blob")).run()
+                .assertEmits("out", "{\"path\": \"copy/twice.bin\", \"size\": " + 2L * bytes.length + "}");
+    }
+
+    @Test
+    void blobErrorsAreClear() throws Exception {
+        read("{\"path\": \"nope.bin\", \"output\": \"blob\"}").run().assertFails("file.not_found");
+        NodeException missing = write("{\"path\": \"x.bin\"}")
+                .input("in", "{\"$blob\": \"sha256:" + "cd".repeat(32) + "\", \"size\": 3}").run().assertFails("blob.not_found");
+        assertTrue(missing.getMessage().contains("sha256:" + "cd".repeat(32)), missing.getMessage());
+        assertFalse(Files.exists(root.resolve("x.bin")) && Files.size(root.resolve("x.bin")) > 0);
+    }
 }

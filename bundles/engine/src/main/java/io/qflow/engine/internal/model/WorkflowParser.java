@@ -154,7 +154,8 @@ public final class WorkflowParser {
             RetryPolicy retry = parseRetry(id, node.get("retry"), where + "/retry", problems);
             Long timeoutMs = parseTimeout(id, node.get("timeoutSeconds"), where + "/timeoutSeconds", problems);
             OnError onError = parseOnError(id, node.get("onError"), where + "/onError", problems);
-            nodes.add(new NodeSpec(nodes.size(), id, type, config, retry, timeoutMs, onError, containsTemplate(config)));
+            Long cacheTtl = parseCache(id, node.get("cache"), where + "/cache", problems);
+            nodes.add(new NodeSpec(nodes.size(), id, type, config, retry, timeoutMs, onError, containsTemplate(config), cacheTtl));
         }
         return nodes;
     }
@@ -202,6 +203,33 @@ public final class WorkflowParser {
             return fallback;
         }
         return value.intValue();
+    }
+
+    /** Option {@code "cache": {"ttlSeconds": N}}: whole seconds, 1 to 30 days. */
+    private static Long parseCache(String nodeId, JsonNode cache, String where, List<Problem> problems) {
+        if (cache == null || cache.isNull()) {
+            return null;
+        }
+        if (!cache.isObject()) {
+            problems.add(new Problem("node.cache", "node '" + nodeId + "': \"cache\" must be an object such as {\"ttlSeconds\": 300}",
+                    nodeId, null, where));
+            return null;
+        }
+        JsonNode ttl = cache.get("ttlSeconds");
+        if (ttl == null || !ttl.isIntegralNumber() || !ttl.canConvertToLong() || ttl.longValue() < 1 || ttl.longValue() > 30L * 86_400) {
+            problems.add(new Problem("node.cache.ttlSeconds", "node '" + nodeId + "': cache.ttlSeconds must be an integer from 1 to "
+                    + 30 * 86_400 + " (30 days), not " + ttl, nodeId, null, where + "/ttlSeconds"));
+            return null;
+        }
+        for (var names = cache.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!field.equals("ttlSeconds")) {
+                problems.add(new Problem("node.cache." + field, "node '" + nodeId + "': cache has no option \"" + field
+                        + "\" (only ttlSeconds)", nodeId, null, where + "/" + field));
+                return null;
+            }
+        }
+        return ttl.longValue();
     }
 
     private static Long parseTimeout(String nodeId, JsonNode timeout, String where, List<Problem> problems) {

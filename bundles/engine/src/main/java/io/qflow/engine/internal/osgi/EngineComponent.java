@@ -34,7 +34,11 @@ public final class EngineComponent {
     public EngineComponent(BundleContext context, @Reference NodeCatalog catalog, @Reference WorkflowRepository workflows,
                            @Reference ExecutionRepository executions) {
         RetentionPolicy retentionPolicy = RetentionPolicy.from(context::getProperty);
-        this.assembly = new EngineAssembly(catalog, workflows, executions);
+        String data = context.getProperty("qflow.data");
+        this.assembly = new EngineAssembly(catalog, workflows, executions, new io.qflow.engine.internal.blob.LargeValues(
+                new io.qflow.engine.internal.blob.FileBlobStore(java.nio.file.Path.of(data == null || data.isBlank() ? "data" : data, "blobs")),
+                io.qflow.engine.internal.blob.LargeValues.inlineMaxBytes(
+                        context.getProperty(io.qflow.engine.internal.blob.LargeValues.INLINE_MAX_SETTING))));
         this.workflowRegistration = context.registerService(WorkflowService.class, assembly.workflows(), null);
         this.executionRegistration = context.registerService(ExecutionService.class, assembly.executions(), null);
         Thread.ofVirtual().name("qflow-recover").start(() -> {

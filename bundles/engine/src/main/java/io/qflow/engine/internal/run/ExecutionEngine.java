@@ -70,6 +70,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     private final AtomicLong catalogGeneration = new AtomicLong();
     private final AutoCloseable catalogListener;
     private volatile boolean shuttingDown;
+    private volatile io.qflow.engine.spi.NodeResultCache nodeResultCache = new io.qflow.engine.internal.cache.LruNodeResultCache();
 
     public ExecutionEngine(WorkflowRepository workflows, ExecutionRepository executions, NodeCatalog catalog,
                            WorkflowValidator validator, JexlExpressions expressions) {
@@ -180,7 +181,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             List<io.qflow.engine.LogLine> logs = new ArrayList<>(run.logs());
             logs.add(new io.qflow.engine.LogLine(Instant.now(), "info", "kept from execution " + old.id() + " (retry from the failed node)"));
             marked.put(node, new NodeRun(run.nodeId(), run.type(), run.status(), run.attempts(), run.startedAt(), run.finishedAt(),
-                    run.inputs(), run.outputs(), logs, run.error()));
+                    run.inputs(), run.outputs(), logs, run.error(), run.cached()));
         });
         return marked;
     }
@@ -358,6 +359,18 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
 
     // ---- ExecutionRun.Host
 
+    private volatile io.qflow.engine.internal.blob.LargeValues largeValues;
+
+    /** Keeps large node values out of execution records (set once, before the first run). */
+    public void largeValues(io.qflow.engine.internal.blob.LargeValues values) {
+        this.largeValues = values;
+    }
+
+    @Override
+    public io.qflow.engine.internal.blob.LargeValues largeValues() {
+        return largeValues;
+    }
+
     @Override
     public NodeType nodeType(String type) throws InterruptedException {
         Optional<NodeType> found = catalog.nodeType(type);
@@ -404,6 +417,145 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         }
     }
 
+    /** The trigger of a sub-workflow run: {@code parent:<executionId>/<nodeId>}. */
+    static final String PARENT_TRIGGER = "parent:";
+    /** How many workflows deep sub-workflows may nest (the top-level run counts as one). */
+    static final int MAX_WORKFLOW_DEPTH = 10;
+    /** How often a node waiting for its sub-workflow looks whether it was cancelled meanwhile. */
+    private static final long CHILD_POLL_MS = 50;
+
+    @Override
+    public JsonNode runWorkflow(ExecutionRun parent, String nodeId, String workflowId, JsonNode input, Duration timeout,
+                                RunNodeContext caller) throws io.qflow.sdk.NodeException {
+        if (workflowId == null || workflowId.isBlank()) {
+            throw new io.qflow.sdk.NodeException("workflow.not_found", "no sub-workflow id given", false, null);
+        }
+        List<String> chain = workflowChain(parent);
+        if (chain.contains(workflowId)) {
+            throw new io.qflow.sdk.NodeException("workflow.recursion", "workflow '" + workflowId + "' is already running in the chain "
+                    + String.join(" -> ", chain) + "; a sub-workflow may not call itself or an ancestor", false, null);
+        }
+        if (chain.size() >= MAX_WORKFLOW_DEPTH) {
+            throw new io.qflow.sdk.NodeException("workflow.recursion", "sub-workflows nest at most " + MAX_WORKFLOW_DEPTH
+                    + " deep: " + String.join(" -> ", chain) + " -> " + workflowId, false, null);
+        }
+        if (caller.aborted()) {
+            throw new java.util.concurrent.CancellationException("node " + nodeId + " was cancelled");
+        }
+        Execution child;
+        try {
+            child = start(workflowId, input, PARENT_TRIGGER + parent.id() + "/" + nodeId);
+        } catch (NotFoundException e) {
+            throw new io.qflow.sdk.NodeException("workflow.not_found", "sub-workflow '" + workflowId + "' does not exist", false, e);
+        } catch (ValidationException e) {
+            throw new io.qflow.sdk.NodeException("workflow.invalid", "sub-workflow '" + workflowId + "' cannot run: "
+                    + e.problems(), false, e);
+        } catch (IllegalStateException stopping) {
+            if (shuttingDown) { // the node is left as interrupted and runs again at the next start
+                throw new java.util.concurrent.CancellationException("the engine is stopping");
+            }
+            throw stopping;
+        }
+        caller.log().info("started sub-workflow '" + workflowId + "' as execution " + child.id());
+        CompletableFuture<Execution> done;
+        try {
+            done = completion(child.id()).toCompletableFuture();
+        } catch (NotFoundException e) {
+            throw new IllegalStateException("sub-workflow execution " + child.id() + " vanished", e);
+        }
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        Execution finished = null;
+        try {
+            while (finished == null) {
+                if (caller.aborted()) {
+                    cancelChild(child.id(), nodeId);
+                    throw new java.util.concurrent.CancellationException("node " + nodeId + " was cancelled; so was its sub-workflow "
+                            + "execution " + child.id());
+                }
+                long left = timeout == null ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    cancelChild(child.id(), nodeId);
+                    throw new io.qflow.sdk.NodeException("workflow.timeout", "sub-workflow execution " + child.id() + " of '" + workflowId
+                            + "' did not finish within " + timeout.toMillis() / 1000.0 + " s; it was cancelled", false, null);
+                }
+                try {
+                    finished = done.get(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, CHILD_POLL_MS), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRunning) {
+                    // running or waiting: look again
+                }
+            }
+        } catch (InterruptedException e) {
+            cancelChild(child.id(), nodeId);
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("node " + nodeId + " was interrupted; its sub-workflow execution "
+                    + child.id() + " was cancelled");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for sub-workflow execution " + child.id() + " failed", e.getCause());
+        }
+        caller.log().info("sub-workflow execution " + child.id() + " " + finished.status().json());
+        return switch (finished.status()) {
+            case SUCCEEDED -> finished.outputs() == null ? JsonNodeFactory.instance.objectNode() : finished.outputs();
+            case CANCELLED -> throw new io.qflow.sdk.NodeException("workflow.cancelled", "sub-workflow execution " + child.id() + " of '"
+                    + workflowId + "' was cancelled", false, null);
+            default -> throw new io.qflow.sdk.NodeException("workflow.failed", "sub-workflow execution " + child.id() + " of '"
+                    + workflowId + "' " + finished.status().json() + ": "
+                    + (finished.error() == null ? "no error recorded" : errorText(finished.error())), false, null);
+        };
+    }
+
+    private static String errorText(ErrorInfo error) {
+        return (error.nodeId() == null ? "" : "node '" + error.nodeId() + "': ") + error.message()
+                + (error.code() == null ? "" : " (" + error.code() + ")");
+    }
+
+    /** Cancels a sub-workflow run whose parent node stops waiting for it, unless the engine stops (then it resumes later). */
+    private void cancelChild(String childId, String nodeId) {
+        if (shuttingDown) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            cancel(childId);
+        } catch (NotFoundException | ConflictException e) {
+            // it finished meanwhile
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not cancel sub-workflow execution " + childId + " of node " + nodeId, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The workflow ids from the outermost run down to {@code run}, following {@code parent:} triggers
+     * through the runs in progress (a parent waits for its children, so it is in progress too) and,
+     * for one that is not, the store. Stops after {@link #MAX_WORKFLOW_DEPTH} + 1 levels.
+     */
+    private List<String> workflowChain(ExecutionRun run) {
+        java.util.LinkedList<String> chain = new java.util.LinkedList<>();
+        chain.addFirst(run.workflowId());
+        String trigger = run.trigger();
+        while (trigger != null && trigger.startsWith(PARENT_TRIGGER) && chain.size() <= MAX_WORKFLOW_DEPTH) {
+            String rest = trigger.substring(PARENT_TRIGGER.length());
+            int slash = rest.indexOf('/');
+            String parentId = slash < 0 ? rest : rest.substring(0, slash);
+            ExecutionRun parentRun = active.get(parentId);
+            if (parentRun != null) {
+                chain.addFirst(parentRun.workflowId());
+                trigger = parentRun.trigger();
+            } else {
+                Optional<Execution> stored = executions.find(parentId);
+                if (stored.isEmpty()) {
+                    break;
+                }
+                chain.addFirst(stored.get().workflowId());
+                trigger = stored.get().trigger();
+            }
+        }
+        return chain;
+    }
+
     /** The trigger of a run started by a failed execution's {@code settings.errorWorkflow}. */
     static final String ERROR_TRIGGER = "error:";
 
@@ -442,6 +594,16 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         if (future != null) {
             future.complete(execution);
         }
+    }
+
+    @Override
+    public io.qflow.engine.spi.NodeResultCache nodeResultCache() {
+        return nodeResultCache;
+    }
+
+    /** Replaces the node result cache (default: an in-memory LRU of 10,000 entries); null turns caching off. */
+    public void nodeResultCache(io.qflow.engine.spi.NodeResultCache cache) {
+        this.nodeResultCache = cache;
     }
 
     @Override

@@ -65,6 +65,25 @@ public final class ExecutionRun {
 
         /** True while the engine stops: interrupted nodes are left to be resumed at the next start. */
         boolean shuttingDown();
+
+        /** Keeps large values out of execution records; null: values stay inline. */
+        default io.qflow.engine.internal.blob.LargeValues largeValues() {
+            return null;
+        }
+
+        /**
+         * Runs a stored workflow as a child of node {@code nodeId} of {@code parent} and waits for it
+         * ({@link io.qflow.sdk.NodeContext#runWorkflow}); returns the child's outputs.
+         */
+        default JsonNode runWorkflow(ExecutionRun parent, String nodeId, String workflowId, JsonNode input,
+                                     java.time.Duration timeout, RunNodeContext caller) throws NodeException {
+            throw new NodeException("workflow.unsupported", "this engine cannot run sub-workflows", false, null);
+        }
+
+        /** Where results of nodes with a {@code cache} option are kept; null: no caching. */
+        default io.qflow.engine.spi.NodeResultCache nodeResultCache() {
+            return null;
+        }
     }
 
     private enum Abort { NONE, FAILURE, CANCEL, TIMEOUT }
@@ -81,6 +100,8 @@ public final class ExecutionRun {
     private final Execution base;
     private final Map<String, NodeState> states = new LinkedHashMap<>();
     private final Map<String, Object> variables = new HashMap<>();
+    /** This run's large-value bookkeeping (null: values stay inline in the record). */
+    private final io.qflow.engine.internal.blob.LargeValues.Session largeValues;
     private final ReentrantLock lock = new ReentrantLock();
     private final Semaphore permits;
     private int finalCount;
@@ -116,6 +137,7 @@ public final class ExecutionRun {
             p.outputs().forEach(port -> names.add(port.name()));
             outputNames.put(node, names);
         });
+        this.largeValues = host.largeValues() == null ? null : host.largeValues().session();
         Map<String, NodeRun> stored = new HashMap<>();
         base.nodes().forEach(run -> stored.put(run.nodeId(), run));
         for (NodeSpec spec : definition.nodes()) {
@@ -124,6 +146,7 @@ public final class ExecutionRun {
             if (previous != null) {
                 restore(state, previous);
             }
+            state.values = largeValues;
             states.put(spec.id(), state);
         }
         ObjectNode execution = JsonNodeFactory.instance.objectNode();
@@ -154,6 +177,7 @@ public final class ExecutionRun {
             }
         } else if (previous.status().isFinal()) {
             state.status = previous.status();
+            state.cached = previous.cached();
             state.startedAt = previous.startedAt();
             state.finishedAt = previous.finishedAt();
             state.outputs = previous.outputs();
@@ -166,6 +190,11 @@ public final class ExecutionRun {
 
     public String id() {
         return base.id();
+    }
+
+    /** How the run was started: {@code manual}, {@code parent:<executionId>/<nodeId>}, ... */
+    public String trigger() {
+        return base.trigger();
     }
 
     public String workflowId() {
@@ -327,6 +356,10 @@ public final class ExecutionRun {
             host.repository().saveNodeRun(base.id(), state.snapshot());
             return true;
         }
+        String cacheKey = spec.cacheTtlSeconds() == null ? null : cacheKey(state, type);
+        if (cacheKey != null && servedFromCache(state, cacheKey)) {
+            return true;
+        }
         RetryPolicy retry = spec.retry();
         while (true) {
             state.attempts++;
@@ -354,7 +387,9 @@ public final class ExecutionRun {
                         ? resolver.resolve(spec.config(), deferred.getOrDefault(spec.id(), Set.of()), variablesFor(state))
                         : spec.config();
                 RunNodeContext context = new RunNodeContext(base.id(), state, state.attempts, config, () -> variablesFor(state),
-                        expressions, () -> abort != Abort.NONE);
+                        expressions, () -> abort != Abort.NONE)
+                        .withSubWorkflows((childWorkflow, childInput, childTimeout, caller) ->
+                                host.runWorkflow(this, spec.id(), childWorkflow, childInput, childTimeout, caller));
                 result = type.execute(context);
                 if (result == null) {
                     result = NodeResult.empty();
@@ -390,6 +425,13 @@ public final class ExecutionRun {
                 state.status = NodeRunStatus.SUCCEEDED;
                 state.finishedAt = Instant.now();
                 host.repository().saveNodeRun(base.id(), state.snapshot());
+                if (cacheKey != null) {
+                    try {
+                        host.nodeResultCache().put(cacheKey, state.outputs, java.time.Duration.ofSeconds(spec.cacheTtlSeconds()));
+                    } catch (RuntimeException e) {
+                        state.log("warn", "could not store the result in the node cache: " + e);
+                    }
+                }
                 return true;
             }
             boolean retryable;
@@ -432,6 +474,47 @@ public final class ExecutionRun {
             host.repository().saveNodeRun(base.id(), state.snapshot());
             return true;
         }
+    }
+
+    /**
+     * The node's cache key (type, descriptor version, resolved config, inputs), or null when there is
+     * no cache or the config cannot be resolved now (the node then runs and reports that itself).
+     */
+    private String cacheKey(NodeState state, NodeType type) {
+        if (host.nodeResultCache() == null) {
+            return null;
+        }
+        NodeSpec spec = state.spec;
+        try {
+            ObjectNode config = spec.configTemplated()
+                    ? resolver.resolve(spec.config(), deferred.getOrDefault(spec.id(), Set.of()), variablesFor(state))
+                    : spec.config();
+            return io.qflow.engine.internal.cache.CacheKeys.key(spec.type(), type.descriptor().version(), config, state.inputs);
+        } catch (io.qflow.engine.ExpressionException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** On a cache hit the node is not run: it succeeds with the stored outputs and is marked as served from cache. */
+    private boolean servedFromCache(NodeState state, String key) {
+        java.util.Optional<ObjectNode> hit;
+        try {
+            hit = host.nodeResultCache().get(key);
+        } catch (RuntimeException e) {
+            state.log("warn", "node cache lookup failed, running the node: " + e);
+            return false;
+        }
+        if (hit.isEmpty()) {
+            return false;
+        }
+        state.outputs = hit.get().deepCopy();
+        state.cached = true;
+        state.status = NodeRunStatus.SUCCEEDED;
+        state.startedAt = Instant.now();
+        state.finishedAt = state.startedAt;
+        state.log("info", "served from cache (key " + key.substring(0, 12) + ")");
+        host.repository().saveNodeRun(base.id(), state.snapshot());
+        return true;
     }
 
     /** The node now waits for a decision: it gives its thread back and nothing more happens until one comes. */
@@ -525,7 +608,9 @@ public final class ExecutionRun {
                     ? resolver.resolve(state.spec.config(), deferred.getOrDefault(nodeId, Set.of()), variablesFor(state))
                     : state.spec.config();
             RunNodeContext context = new RunNodeContext(base.id(), state, state.attempts, config, () -> variablesFor(state),
-                    expressions, () -> abort != Abort.NONE).withDecision(decision);
+                    expressions, () -> abort != Abort.NONE).withDecision(decision)
+                    .withSubWorkflows((childWorkflow, childInput, childTimeout, caller) ->
+                            host.runWorkflow(this, nodeId, childWorkflow, childInput, childTimeout, caller));
             result = type.execute(context);
             if (result == null) {
                 result = NodeResult.empty();
@@ -655,8 +740,8 @@ public final class ExecutionRun {
     private Map<String, Object> variablesFor(NodeState state) {
         Map<String, Object> vars = new HashMap<>(variables);
         JsonNode in = state.inputs.get("in");
-        vars.put("in", in == null ? null : JexlExpressions.view(in));
-        vars.put("inputs", JexlExpressions.view(state.inputs));
+        vars.put("in", in == null ? null : JexlExpressions.view(largeValues == null ? in : largeValues.resolved(in)));
+        vars.put("inputs", JexlExpressions.view(largeValues == null ? state.inputs : largeValues.resolved(state.inputs)));
         return vars;
     }
 
@@ -830,7 +915,7 @@ public final class ExecutionRun {
         for (NodeState state : states.values()) {
             if (definition.outgoing(state.spec.id()).isEmpty() && state.outputs != null
                     && (state.status == NodeRunStatus.SUCCEEDED || state.status == NodeRunStatus.FAILED)) {
-                outputs.set(state.spec.id(), state.outputs);
+                outputs.set(state.spec.id(), largeValues == null ? state.outputs : largeValues.recorded(state.outputs));
             }
         }
         return outputs;

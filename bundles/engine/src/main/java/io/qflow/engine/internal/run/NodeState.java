@@ -26,7 +26,11 @@ final class NodeState {
     Instant finishedAt;
     final ObjectNode inputs = JsonNodeFactory.instance.objectNode();
     volatile ObjectNode outputs;
+    /** Moves large values out of the record ({@link #snapshot()}) and loads them back; null: none. */
+    io.qflow.engine.internal.blob.LargeValues.Session values;
     ErrorInfo error;
+    /** Its outputs were served from the node result cache: it did not run. */
+    boolean cached;
     final List<LogLine> logs = new ArrayList<>();
     /** Incoming connections not yet resolved (delivered or skipped). */
     int unresolved;
@@ -83,7 +87,8 @@ final class NodeState {
         }
         // inputs are complete before the node starts and never change after: no copy needed
         return new NodeRun(spec.id(), spec.type(), status, attempts, startedAt, finishedAt,
-                inputs, outputs, logCopy, error);
+                values == null ? inputs : values.recorded(inputs), values == null ? outputs : values.recorded(outputs),
+                logCopy, error, cached);
     }
 
     void log(String level, String message) {

@@ -27,7 +27,7 @@ final class NodesView extends AbstractMap<String, Object> {
     public Object get(Object key) {
         NodeState state = states.get(key);
         ObjectNode outputs = state == null ? null : state.outputs;
-        return outputs == null ? null : JexlExpressions.view(outputs);
+        return outputs == null ? null : JexlExpressions.view(state.values == null ? outputs : state.values.resolved(outputs));
     }
 
     @Override
@@ -42,7 +42,9 @@ final class NodesView extends AbstractMap<String, Object> {
         for (Map.Entry<String, NodeState> e : states.entrySet()) {
             ObjectNode outputs = e.getValue().outputs;
             if (outputs != null) {
-                entries.add(new SimpleImmutableEntry<>(e.getKey(), JexlExpressions.view(outputs)));
+                NodeState state = e.getValue();
+                entries.add(new SimpleImmutableEntry<>(e.getKey(),
+                        JexlExpressions.view(state.values == null ? outputs : state.values.resolved(outputs))));
             }
         }
         return new AbstractSet<>() {

@@ -28,6 +28,32 @@ final class RunNodeContext implements NodeContext {
     private volatile double progress;
     private io.qflow.sdk.Decision decision;
 
+    /** Runs sub-workflows for this node ({@link #runWorkflow}); set by the run, null: unsupported. */
+    interface SubWorkflows {
+        JsonNode run(String workflowId, JsonNode input, java.time.Duration timeout, RunNodeContext caller) throws NodeException;
+    }
+
+    private SubWorkflows subWorkflows;
+
+    /** Lets the node run sub-workflows through the engine. */
+    RunNodeContext withSubWorkflows(SubWorkflows runner) {
+        this.subWorkflows = runner;
+        return this;
+    }
+
+    @Override
+    public JsonNode runWorkflow(String workflowId, JsonNode input, java.time.Duration timeout) throws NodeException {
+        if (subWorkflows == null) {
+            return NodeContext.super.runWorkflow(workflowId, input, timeout);
+        }
+        return subWorkflows.run(workflowId, input, timeout, this);
+    }
+
+    /** Cancelled or timed out, whatever thread asks (unlike {@link #isCancelled()}, which also looks at the caller's interrupt). */
+    boolean aborted() {
+        return cancelled.getAsBoolean() || state.timedOut;
+    }
+
     /** Sets the decision a waiting node is finished with (before the node is called). */
     RunNodeContext withDecision(io.qflow.sdk.Decision given) {
         this.decision = given;
@@ -94,13 +120,14 @@ final class RunNodeContext implements NodeContext {
     @Override
     public JsonNode input(String port) {
         JsonNode value = state.inputs.get(port);
-        return value == null ? MissingNode.getInstance() : value;
+        return value == null ? MissingNode.getInstance() : state.values == null ? value : state.values.resolved(value);
     }
 
     @Override
     public Map<String, JsonNode> inputs() {
         Map<String, JsonNode> all = new LinkedHashMap<>();
-        state.inputs.fields().forEachRemaining(e -> all.put(e.getKey(), e.getValue()));
+        state.inputs.fields().forEachRemaining(e -> all.put(e.getKey(),
+                state.values == null ? e.getValue() : state.values.resolved(e.getValue())));
         return all;
     }
 
@@ -118,6 +145,11 @@ final class RunNodeContext implements NodeContext {
         } catch (ExpressionException e) {
             throw new NodeException("expression", e.getMessage(), false, e);
         }
+    }
+
+    @Override
+    public io.qflow.sdk.BlobStore blobs() {
+        return state.values == null ? NodeContext.super.blobs() : state.values.store();
     }
 
     @Override
