@@ -31,6 +31,12 @@ public interface ExecutionService {
      */
     Execution await(String executionId, Duration timeout) throws NotFoundException, InterruptedException;
 
+    /**
+     * Like {@link #await}, but also returns as soon as the execution is {@code waiting} for a
+     * decision: what a caller of run-and-wait wants, since the run cannot go on without someone.
+     */
+    Execution awaitSettled(String executionId, Duration timeout) throws NotFoundException, InterruptedException;
+
     /** Completes when the execution reaches a final status. */
     CompletionStage<Execution> completion(String executionId) throws NotFoundException;
 

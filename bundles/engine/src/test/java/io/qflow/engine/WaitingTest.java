@@ -3,6 +3,7 @@ package io.qflow.engine;
 import static io.qflow.engine.TestNodes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -126,6 +127,22 @@ class WaitingTest {
             assertEquals(json("{'yes': {'out': 'approve'}}"), done.outputs());
             assertEquals(1, asked.get());
             assertEquals(1, node(done, "ask").attempts(), "the decision finishes the attempt, it is not a new one");
+        }
+    }
+
+    @Test
+    void runAndWaitReturnsOnceTheRunWaitsForADecision() throws Exception {
+        try (Engine engine = engine()) {
+            String id = start(engine, APPROVAL.formatted("{}"));
+            // The call's own timeout is far beyond the test's: it must return because the run waits.
+            Execution settled = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> engine.executions().awaitSettled(id, Duration.ofHours(1)));
+            assertEquals(ExecutionStatus.WAITING, settled.status());
+            assertEquals(NodeRunStatus.WAITING, node(settled, "ask").status());
+            engine.executions().resume(id, "ask", "reject", null);
+            Execution done = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> engine.executions().awaitSettled(id, Duration.ofHours(1)));
+            assertEquals(ExecutionStatus.SUCCEEDED, done.status(), "a finished run settles too");
         }
     }
 

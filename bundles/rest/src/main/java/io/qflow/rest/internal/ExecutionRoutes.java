@@ -154,9 +154,11 @@ final class ExecutionRoutes {
         RunRequest request = RunRequest.parse(json.readOptional(ctx));
         Execution execution = executions.start(ctx.pathParam("id"), request.input(), "manual");
         if (request.waitForResult() && !execution.status().isFinal()) {
-            execution = awaitFinal(execution, request.timeout());
+            execution = awaitSettled(execution, request.timeout());
         }
-        if (execution.status().isFinal() && request.waitForResult()) {
+        // A run waiting for a decision has settled too: the caller gets what it asks for at once.
+        boolean settled = execution.status().isFinal() || execution.status() == ExecutionStatus.WAITING;
+        if (settled && request.waitForResult()) {
             json.respond(ctx, 200, execution);
         } else {
             ctx.header("Location", RestApi.BASE + "/executions/" + execution.id());
@@ -164,9 +166,9 @@ final class ExecutionRoutes {
         }
     }
 
-    private Execution awaitFinal(Execution started, Duration timeout) throws NotFoundException {
+    private Execution awaitSettled(Execution started, Duration timeout) throws NotFoundException {
         try {
-            return executions.await(started.id(), timeout);
+            return executions.awaitSettled(started.id(), timeout);
         } catch (InterruptedException e) {
             // The server is stopping: answer with what is known; the run goes on and is never lost.
             Thread.currentThread().interrupt();

@@ -231,6 +231,11 @@ final class FakeServices {
         }
 
         @Override
+        public Execution awaitSettled(String executionId, Duration timeout) throws NotFoundException, InterruptedException {
+            return await(executionId, timeout);
+        }
+
+        @Override
         public Execution await(String executionId, Duration timeout) throws NotFoundException, InterruptedException {
             CompletableFuture<Execution> future = done.get(executionId);
             if (future == null) {

@@ -65,6 +65,8 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     private final ScheduledExecutorService timers;
     private final Map<String, ExecutionRun> active = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Execution>> waiters = new ConcurrentHashMap<>();
+    /** Callers of {@link #awaitSettled}, signalled when their execution starts waiting for a decision. */
+    private final Map<String, CompletableFuture<Void>> settled = new ConcurrentHashMap<>();
     private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
     private final Map<String, Execution> parked = new ConcurrentHashMap<>();
     private final AtomicLong catalogGeneration = new AtomicLong();
@@ -225,6 +227,35 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             return get(executionId).orElseThrow(() -> new NotFoundException("no execution with id '" + executionId + "'"));
         } catch (ExecutionException e) {
             throw new IllegalStateException("waiting for execution " + executionId + " failed", e.getCause());
+        }
+    }
+
+    @Override
+    public Execution awaitSettled(String executionId, Duration timeout) throws NotFoundException, InterruptedException {
+        // Registered before the status is read, so a run that starts waiting in between still signals it.
+        CompletableFuture<Void> waiting = settled.computeIfAbsent(executionId, id -> new CompletableFuture<>());
+        try {
+            CompletableFuture<Execution> done = completion(executionId).toCompletableFuture();
+            Execution current = get(executionId).orElseThrow(() -> new NotFoundException("no execution with id '" + executionId + "'"));
+            if (current.status() == ExecutionStatus.WAITING && !done.isDone()) {
+                return current;
+            }
+            CompletableFuture.anyOf(done, waiting).get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            return done.isDone() ? done.join() : get(executionId).orElse(current);
+        } catch (TimeoutException e) {
+            return get(executionId).orElseThrow(() -> new NotFoundException("no execution with id '" + executionId + "'"));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for execution " + executionId + " failed", e.getCause());
+        } finally {
+            settled.remove(executionId, waiting);
+        }
+    }
+
+    @Override
+    public void waiting(ExecutionRun run) {
+        CompletableFuture<Void> signal = settled.remove(run.id());
+        if (signal != null) {
+            signal.complete(null);
         }
     }
 

@@ -60,6 +60,10 @@ public final class ExecutionRun {
 
         ScheduledExecutorService timers();
 
+        /** Called when the run has nothing left to do but wait for decisions (status persisted). */
+        default void waiting(ExecutionRun run) {
+        }
+
         /** Called once, after the final state is persisted. */
         void finished(ExecutionRun run, Execution execution);
 
@@ -872,6 +876,7 @@ public final class ExecutionRun {
                 if (waiting > 0 && !recordedWaiting) { // nothing runs; what is left hangs on waiting nodes
                     recordedWaiting = true;
                     host.repository().updateExecution(record(ExecutionStatus.WAITING, null, null, null));
+                    host.waiting(this);
                 }
                 return;
             }
