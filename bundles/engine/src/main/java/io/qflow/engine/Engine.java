@@ -32,6 +32,14 @@ public final class Engine implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * The engine's content-addressed file {@link io.qflow.sdk.BlobStore} in a folder of your choice
+     * (what the SDK test kit hands to nodes); blobs live under {@code folder/ab/cd/<sha256>}.
+     */
+    public static io.qflow.sdk.BlobStore fileBlobStore(java.nio.file.Path folder) {
+        return new io.qflow.engine.internal.blob.FileBlobStore(folder);
+    }
+
     /** A standalone expression evaluator (what the engine uses for configs). */
     public static Expressions expressions() {
         return EngineAssembly.newExpressions();

@@ -88,6 +88,11 @@ public final class LargeValues {
 
         /** {@code ports} as recorded: large values replaced by references; the same object when none is large. */
         public ObjectNode recorded(ObjectNode ports) {
+            return mapPorts(ports, this::recorded);
+        }
+
+        /** {@code ports} with {@code change} applied to each value; the same object when nothing changes. */
+        private static ObjectNode mapPorts(ObjectNode ports, java.util.function.UnaryOperator<JsonNode> change) {
             if (ports == null) {
                 return null;
             }
@@ -95,13 +100,13 @@ public final class LargeValues {
             Iterator<Map.Entry<String, JsonNode>> fields = ports.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> e = fields.next();
-                JsonNode recorded = recorded(e.getValue());
-                if (recorded != e.getValue()) {
+                JsonNode changed = change.apply(e.getValue());
+                if (changed != e.getValue()) {
                     if (copy == null) {
                         copy = ports.objectNode();
                         copy.setAll(ports); // shallow: the large values are not copied
                     }
-                    copy.set(e.getKey(), recorded);
+                    copy.set(e.getKey(), changed);
                 }
             }
             return copy == null ? ports : copy;
@@ -135,23 +140,7 @@ public final class LargeValues {
 
         /** {@code ports} with every engine-made reference replaced by its value. */
         public ObjectNode resolved(ObjectNode ports) {
-            if (ports == null) {
-                return null;
-            }
-            ObjectNode copy = null;
-            Iterator<Map.Entry<String, JsonNode>> fields = ports.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> e = fields.next();
-                JsonNode value = resolved(e.getValue());
-                if (value != e.getValue()) {
-                    if (copy == null) {
-                        copy = ports.objectNode();
-                        copy.setAll(ports); // shallow: the large values are not copied
-                    }
-                    copy.set(e.getKey(), value);
-                }
-            }
-            return copy == null ? ports : copy;
+            return mapPorts(ports, this::resolved);
         }
 
         /**
