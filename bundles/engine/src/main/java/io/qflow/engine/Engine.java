@@ -40,6 +40,21 @@ public final class Engine implements AutoCloseable {
         return new io.qflow.engine.internal.blob.FileBlobStore(folder);
     }
 
+    /**
+     * Resolves a node's config as the engine does before calling the node: every {@code {{ }}}
+     * string at any depth is evaluated with {@code variables}, the {@code deferred} top-level
+     * fields are left as written. Used by the SDK test kit so unit tests see the runtime's config.
+     * {@code expressions} is an evaluator from {@link #expressions()}, reused across calls.
+     *
+     * @throws ExpressionException naming the field (JSON pointer) whose expression failed
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode resolveConfig(Expressions expressions,
+            com.fasterxml.jackson.databind.node.ObjectNode config, java.util.Set<String> deferred,
+            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> variables) throws ExpressionException {
+        return io.qflow.engine.internal.expression.ConfigTemplates.resolve(config, deferred,
+                template -> expressions.evaluate(template, variables));
+    }
+
     /** A standalone expression evaluator (what the engine uses for configs). */
     public static Expressions expressions() {
         return EngineAssembly.newExpressions();

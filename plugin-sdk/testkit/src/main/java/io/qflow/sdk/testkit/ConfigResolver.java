@@ -1,7 +1,6 @@
 package io.qflow.sdk.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.qflow.engine.ExpressionException;
@@ -57,40 +56,27 @@ final class ConfigResolver {
 
     static JsonNode resolve(JsonNode config, Set<String> deferred, Map<String, JsonNode> variables) throws NodeException {
         if (!(config instanceof ObjectNode object)) {
-            return resolveValue(config, "", variables);
+            return config.deepCopy();
         }
-        ObjectNode resolved = TestJson.NODES.objectNode();
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            String pointer = "/" + escape(field.getKey());
-            resolved.set(field.getKey(), deferred.contains(field.getKey())
-                    ? field.getValue().deepCopy()
-                    : resolveValue(field.getValue(), pointer, variables));
+        if (!containsTemplate(object)) {
+            return object.deepCopy(); // a config without {{ never needs the expression library
         }
-        return resolved;
+        try {
+            return Engine.resolveConfig(expressions(), object.deepCopy(), deferred, variables);
+        } catch (ExpressionException e) {
+            throw new NodeException("expression", e.getMessage(), false, e);
+        }
     }
 
-    private static JsonNode resolveValue(JsonNode value, String pointer, Map<String, JsonNode> variables) throws NodeException {
+    private static boolean containsTemplate(JsonNode value) {
         if (value.isTextual()) {
-            return evaluate(value.textValue(), variables, "config " + (pointer.isEmpty() ? "/" : pointer) + ": ");
+            return value.textValue().contains("{{");
         }
-        if (value instanceof ObjectNode object) {
-            ObjectNode copy = TestJson.NODES.objectNode();
-            for (Map.Entry<String, JsonNode> field : object.properties()) {
-                copy.set(field.getKey(), resolveValue(field.getValue(), pointer + "/" + escape(field.getKey()), variables));
+        for (JsonNode child : value) {
+            if (containsTemplate(child)) {
+                return true;
             }
-            return copy;
         }
-        if (value instanceof ArrayNode array) {
-            ArrayNode copy = TestJson.NODES.arrayNode(array.size());
-            for (int i = 0; i < array.size(); i++) {
-                copy.add(resolveValue(array.get(i), pointer + "/" + i, variables));
-            }
-            return copy;
-        }
-        return value.deepCopy();
-    }
-
-    private static String escape(String key) {
-        return key.replace("~", "~0").replace("/", "~1");
+        return false;
     }
 }
