@@ -70,15 +70,18 @@ WF=$(curl -fsS -X POST -H 'Content-Type: application/json' "$BASE/api/v1/workflo
 [ -n "$WF" ] || { echo "could not create the benchmark workflow"; exit 1; }
 RUN_URL="$BASE/api/v1/workflows/$WF/executions"
 RUN_BODY="{\"input\":$BODY,\"wait\":true}"
-echo "sample run:   $(curl -fsS -X POST -H 'Content-Type: application/json' -d "$RUN_BODY" "$RUN_URL" | head -c 300)"
-echo "sample plain: $(curl -fsS -X POST -H 'Content-Type: application/json' -d "$BODY" "$BASE/api/v1/_plain")"
+SAMPLE=$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$RUN_BODY" "$RUN_URL")
+echo "sample run:   ${SAMPLE:0:300}"
+# The plain endpoint answers the JSON it is sent: sent a run's answer, it returns the same JSON
+# as run-and-wait (the issue's "plain endpoint returning the same JSON"), without engine or store.
+echo "sample plain: $(curl -fsS -X POST -H 'Content-Type: application/json' -d "$SAMPLE" "$BASE/api/v1/_plain" | head -c 300)"
 
 measure() {  # measure LABEL URL BODY
   BENCH_BODY="$3" wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/bench/post.lua" "$2" >/dev/null 2>&1
   BENCH_BODY="$3" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/post.lua" "$2" \
     | grep '^BENCH_RESULT' | sed "s/^BENCH_RESULT/$1/"
 }
-PLAIN=$(measure plain "$BASE/api/v1/_plain" "$BODY")
+PLAIN=$(measure plain "$BASE/api/v1/_plain" "$SAMPLE")
 FLOW=$(measure workflow "$RUN_URL" "$RUN_BODY")
 rps() { sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$1"; }
 printf '%-10s %10s %9s %9s %7s\n' endpoint "req/s" "p50 ms" "p99 ms" errors

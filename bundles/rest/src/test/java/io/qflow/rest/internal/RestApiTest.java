@@ -405,9 +405,10 @@ class RestApiTest {
     void plainBenchRouteOnlyWhenEnabled() {
         assertProblem(client.post("/api/v1/_plain", "{}"), 404, "not-found");
         try (TestClient bench = new TestClient(services.api(RestSettings.forTests().withBenchPlain(true)))) {
-            TestClient.Response response = bench.post("/api/v1/_plain", "{\"input\": {\"a\": 1}, \"wait\": true}");
+            TestClient.Response response = bench.post("/api/v1/_plain", "{\"status\": \"succeeded\", \"outputs\": {\"a\": 1}}");
             assertEquals(200, response.status());
-            assertEquals("succeeded", response.json().get("status").asText());
+            assertEquals("succeeded", response.json().get("status").asText(), "answers the JSON it was given");
+            assertEquals(1, response.json().at("/outputs/a").asInt());
             assertProblem(bench.post("/api/v1/_plain", "{oops"), 400, "malformed-json");
         }
     }
