@@ -4,6 +4,8 @@ package io.qflow.rest.internal;
 public enum ProblemType {
     MALFORMED_JSON(400, "Malformed JSON"),
     INVALID_REQUEST(400, "Invalid request"),
+    UNAUTHORIZED(401, "Unauthorized"),
+    FORBIDDEN(403, "Forbidden"),
     NOT_FOUND(404, "Not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     CONFLICT(409, "Conflict"),

@@ -69,6 +69,9 @@ public final class RestApi {
         config.jsonMapper(new JavalinJackson(mapper, false));
 
         problems.register(config.routes);
+        if (!settings.apiTokens().isEmpty()) {
+            config.routes.before(BASE + "/*", new TokenAuthentication(settings.apiTokens()));
+        }
         system.register(config.routes);
         nodeTypes.register(config.routes);
         workflows.register(config.routes);

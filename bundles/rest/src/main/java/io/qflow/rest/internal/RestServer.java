@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@link RestApi} while the engine's services are there. Settings are framework properties
- * ({@code qflow.host}, {@code qflow.port}, {@code qflow.http.maxBodyBytes}, ...).
+ * ({@code qflow.host}, {@code qflow.port}, {@code qflow.http.maxBodyBytes}, {@code qflow.api.tokens}, ...).
+ * Activation fails when the host is not loopback and no API tokens are set ({@link RestSettings}).
  */
 @Component(immediate = true, service = {})
 public final class RestServer {
@@ -28,19 +29,22 @@ public final class RestServer {
     @Activate
     public RestServer(@Reference WorkflowService workflows, @Reference ExecutionService executions,
                       @Reference NodeCatalog catalog, @Reference PluginInventory plugins, BundleContext context) {
-        RestSettings settings = RestSettings.from(context::getProperty, context.getBundle().getVersion().toString());
+        RestSettings settings;
+        try {
+            settings = RestSettings.from(context::getProperty, context.getBundle().getVersion().toString());
+        } catch (IllegalArgumentException e) {
+            // Named here as well as by SCR, so that the reason is in the Qflow log whatever SCR logs to.
+            LOG.error("The REST API does not start: {}", e.getMessage());
+            throw e;
+        }
         RestApi api = new RestApi(workflows, executions, catalog, plugins, settings);
-        if (!isLoopback(settings.host())) {
-            // Until API tokens exist (see README), whoever reaches the port can do everything.
-            LOG.warn("The REST API binds {} without authentication: anyone who reaches it can run workflows and install plugins",
-                    settings.host());
+        if (settings.apiTokens().isEmpty()) {
+            LOG.info("The REST API needs no token: {} is loopback and {} is not set", settings.host(), RestSettings.API_TOKENS);
+        } else {
+            LOG.info("The REST API needs a bearer token ({} configured)", settings.apiTokens().size());
         }
         this.javalin = withBundleContextLoader(api::start);
         LOG.info("Qflow REST API listening on http://{}:{}{}", settings.host(), javalin.port(), RestApi.BASE);
-    }
-
-    private static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     @Deactivate

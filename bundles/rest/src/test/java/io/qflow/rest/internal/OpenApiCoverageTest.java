@@ -24,10 +24,14 @@ class OpenApiCoverageTest {
 
     @Test
     void everyRouteIsDocumentedAndEveryDocumentedOperationExists() throws Exception {
-        Javalin app = new FakeServices().api(RestSettings.forTests().withBenchPlain(true)).create();
+        // With tokens, so that the authentication before-handler is registered too (and left out: not an operation).
+        Javalin app = new FakeServices().api(RestSettings.forTests().withBenchPlain(true)
+                .withApiTokens(ApiTokens.parse("admin:secret"))).create();
         Set<String> routes = new TreeSet<>();
         for (ParsedEndpoint endpoint : app.unsafe.internalRouter.allHttpHandlers()) {
-            routes.add(endpoint.endpoint.method.name() + " " + endpoint.endpoint.path);
+            if (endpoint.endpoint.method.isHttpMethod()) {
+                routes.add(endpoint.endpoint.method.name() + " " + endpoint.endpoint.path);
+            }
         }
         assertTrue(routes.remove(BENCH_ONLY), "the bench route exists when enabled: " + routes);
 
@@ -75,6 +79,33 @@ class OpenApiCoverageTest {
                                 op.getKey() + " " + id + " " + response.getKey());
                     }
                 });
+            }
+        }));
+    }
+
+    @Test
+    void everyOperationDocumentsTheRoleItNeedsAndItsAuthenticationAnswers() throws Exception {
+        JsonNode openApi = TestClient.JSON.readTree(SystemRoutes.resource(SystemRoutes.OPENAPI_RESOURCE));
+        assertEquals("bearer", openApi.at("/components/securitySchemes/bearerAuth/scheme").asText());
+        assertTrue(openApi.at("/security/0/bearerAuth").isArray());
+        openApi.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            if (!HTTP_METHODS.contains(op.getKey())) {
+                return;
+            }
+            String where = op.getKey() + " " + path.getKey();
+            // A concrete path for the template: the role depends on the prefix only.
+            String concrete = path.getKey().replaceAll("\\{[^}]+}", "x");
+            Role needed = TokenAuthentication.requiredRole(
+                    io.javalin.http.HandlerType.findOrCreate(op.getKey().toUpperCase(Locale.ROOT)), concrete);
+            JsonNode operation = op.getValue();
+            JsonNode responses = operation.get("responses");
+            if (needed == null) {
+                assertTrue(operation.path("security").isArray() && operation.get("security").isEmpty(), where + " is open");
+                assertTrue(responses.path("401").isMissingNode(), where);
+            } else {
+                assertEquals(needed.label(), operation.path("x-qflow-role").asText(), where);
+                assertEquals("#/components/responses/Unauthorized", responses.path("401").path("$ref").asText(), where);
+                assertEquals(needed != Role.VIEWER, !responses.path("403").isMissingNode(), where + " 403");
             }
         }));
     }

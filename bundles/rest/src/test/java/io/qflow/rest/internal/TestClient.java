@@ -17,9 +17,22 @@ final class TestClient implements AutoCloseable {
 
     final Javalin server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The Authorization header sent with every request; null sends none. */
+    private volatile String authorization;
 
     TestClient(RestApi api) {
         this.server = api.start();
+    }
+
+    /** Sends {@code Authorization: Bearer <token>} from now on; null stops sending it. */
+    TestClient bearer(String token) {
+        return authorization(token == null ? null : "Bearer " + token);
+    }
+
+    /** Sends this Authorization header from now on; null stops sending it. */
+    TestClient authorization(String header) {
+        this.authorization = header;
+        return this;
     }
 
     URI uri(String path) {
@@ -46,6 +59,10 @@ final class TestClient implements AutoCloseable {
 
     Response send(HttpRequest.Builder request) {
         try {
+            String header = authorization;
+            if (header != null) {
+                request.setHeader("Authorization", header);
+            }
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response);
         } catch (IOException e) {
