@@ -61,6 +61,10 @@ class ExecutionTest {
             assertEquals(json("{'a': 2, 'b': 3}"), sum.inputs().get("in"));
             assertNotNull(sum.startedAt());
             assertTrue(!sum.finishedAt().isBefore(sum.startedAt()));
+            // at the stores' precision, so a run's answer equals the execution read back later
+            for (java.time.Instant t : List.of(done.createdAt(), done.finishedAt(), sum.startedAt(), sum.finishedAt())) {
+                assertEquals(0, t.getNano() % 1000, "microsecond precision: " + t);
+            }
         }
     }
 

@@ -121,7 +121,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             nodes.add(kept != null ? kept
                     : new NodeRun(node.id(), node.type(), NodeRunStatus.PENDING, 0, null, null, null, null, List.of(), null));
         }
-        Instant now = Instant.now();
+        Instant now = Timestamps.now();
         Execution execution = new Execution(TimeOrderedIds.next(), workflow.id(), workflow.version(), ExecutionStatus.RUNNING,
                 trigger == null ? "manual" : trigger, input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input,
                 now, now, null, null, null, nodes);
@@ -181,7 +181,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         Map<String, NodeRun> marked = new HashMap<>();
         kept.forEach((node, run) -> {
             List<io.qflow.engine.LogLine> logs = new ArrayList<>(run.logs());
-            logs.add(new io.qflow.engine.LogLine(Instant.now(), "info", "kept from execution " + old.id() + " (retry from the failed node)"));
+            logs.add(new io.qflow.engine.LogLine(Timestamps.now(), "info", "kept from execution " + old.id() + " (retry from the failed node)"));
             marked.put(node, new NodeRun(run.nodeId(), run.type(), run.status(), run.attempts(), run.startedAt(), run.finishedAt(),
                     run.inputs(), run.outputs(), logs, run.error(), run.cached()));
         });
@@ -306,7 +306,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         // Not running here (parked until its plugins return): end it in the store directly.
         parked.remove(executionId);
         Execution cancelled = new Execution(stored.id(), stored.workflowId(), stored.workflowVersion(), ExecutionStatus.CANCELLED,
-                stored.trigger(), stored.input(), stored.createdAt(), stored.startedAt(), Instant.now(), stored.outputs(),
+                stored.trigger(), stored.input(), stored.createdAt(), stored.startedAt(), Timestamps.now(), stored.outputs(),
                 new ErrorInfo("the execution was cancelled", "cancelled", "execution.cancelled", null, null), List.of());
         executions.updateExecution(cancelled);
         completeWaiter(cancelled);
@@ -377,7 +377,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
 
     private void failUnresumable(Execution execution, String why) {
         Execution failed = new Execution(execution.id(), execution.workflowId(), execution.workflowVersion(), ExecutionStatus.FAILED,
-                execution.trigger(), execution.input(), execution.createdAt(), execution.startedAt(), Instant.now(), execution.outputs(),
+                execution.trigger(), execution.input(), execution.createdAt(), execution.startedAt(), Timestamps.now(), execution.outputs(),
                 new ErrorInfo("cannot resume: " + why, "unresumable", "execution.unresumable", null, null), List.of());
         executions.updateExecution(failed);
         completeWaiter(failed);

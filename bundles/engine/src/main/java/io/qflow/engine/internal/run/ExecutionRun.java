@@ -212,7 +212,7 @@ public final class ExecutionRun {
 
     /** Starts (or resumes) the run; returns at once, the nodes run on their own threads. */
     public void start() {
-        startedAt = base.startedAt() != null ? base.startedAt() : Instant.now();
+        startedAt = base.startedAt() != null ? base.startedAt() : Timestamps.now();
         recordedWaiting = base.status() == ExecutionStatus.WAITING;
         if (base.status() != ExecutionStatus.RUNNING && base.status() != ExecutionStatus.WAITING) {
             host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
@@ -327,7 +327,7 @@ public final class ExecutionRun {
     private void markNeverStarted(NodeState state) {
         if (state != null && state.status == NodeRunStatus.PENDING) {
             state.status = NodeRunStatus.SKIPPED;
-            state.finishedAt = Instant.now();
+            state.finishedAt = Timestamps.now();
             finalCount++;
             host.repository().saveNodeRun(base.id(), state.snapshot());
         }
@@ -342,7 +342,7 @@ public final class ExecutionRun {
         NodeSpec spec = state.spec;
         if (abort != Abort.NONE) {
             state.status = NodeRunStatus.SKIPPED;
-            state.finishedAt = Instant.now();
+            state.finishedAt = Timestamps.now();
             host.repository().saveNodeRun(base.id(), state.snapshot());
             return true;
         }
@@ -356,7 +356,7 @@ public final class ExecutionRun {
             state.status = NodeRunStatus.FAILED;
             state.error = new ErrorInfo("node type '" + spec.type() + "' is not available: its plugin was removed or failed",
                     "unavailable", "node.type.unavailable", null, null);
-            state.finishedAt = Instant.now();
+            state.finishedAt = Timestamps.now();
             host.repository().saveNodeRun(base.id(), state.snapshot());
             return true;
         }
@@ -368,7 +368,7 @@ public final class ExecutionRun {
         while (true) {
             state.attempts++;
             state.status = NodeRunStatus.RUNNING;
-            state.startedAt = Instant.now();
+            state.startedAt = Timestamps.now();
             state.finishedAt = null;
             state.error = null;
             state.timedOut = false;
@@ -413,7 +413,7 @@ public final class ExecutionRun {
             }
             if (failure == null && result != null && result.waitRequest().isPresent()
                     && !state.timedOut && abort == Abort.NONE) {
-                state.wait = WaitInfo.of(result.waitRequest().get(), Instant.now());
+                state.wait = WaitInfo.of(result.waitRequest().get(), Timestamps.now());
                 state.outputs = state.wait.toOutputs();
                 state.status = NodeRunStatus.WAITING;
                 state.log("info", "waiting for a decision: one of " + state.wait.decisions()
@@ -427,7 +427,7 @@ public final class ExecutionRun {
             if (failure == null && !state.timedOut && abort == Abort.NONE) {
                 state.outputs = outputsOf(result);
                 state.status = NodeRunStatus.SUCCEEDED;
-                state.finishedAt = Instant.now();
+                state.finishedAt = Timestamps.now();
                 host.repository().saveNodeRun(base.id(), state.snapshot());
                 if (cacheKey != null) {
                     try {
@@ -474,7 +474,7 @@ public final class ExecutionRun {
                 state.status = abort == Abort.TIMEOUT ? NodeRunStatus.TIMED_OUT : NodeRunStatus.CANCELLED;
                 state.error = abortError == null ? ErrorInfo.of("cancelled while waiting to retry") : abortError;
             }
-            state.finishedAt = Instant.now();
+            state.finishedAt = Timestamps.now();
             host.repository().saveNodeRun(base.id(), state.snapshot());
             return true;
         }
@@ -514,7 +514,7 @@ public final class ExecutionRun {
         state.outputs = hit.get().deepCopy();
         state.cached = true;
         state.status = NodeRunStatus.SUCCEEDED;
-        state.startedAt = Instant.now();
+        state.startedAt = Timestamps.now();
         state.finishedAt = state.startedAt;
         state.log("info", "served from cache (key " + key.substring(0, 12) + ")");
         host.repository().saveNodeRun(base.id(), state.snapshot());
@@ -661,7 +661,7 @@ public final class ExecutionRun {
 
     /** A waiting node reached its final status: persist it and carry on on a fresh thread. */
     private void finishWait(NodeState state) {
-        state.finishedAt = Instant.now();
+        state.finishedAt = Timestamps.now();
         state.wait = null;
         lock.lock();
         try {
@@ -688,7 +688,7 @@ public final class ExecutionRun {
             return false;
         }
         state.status = NodeRunStatus.SKIPPED;
-        state.finishedAt = Instant.now();
+        state.finishedAt = Timestamps.now();
         host.repository().saveNodeRun(base.id(), state.snapshot());
         return true;
     }
@@ -832,7 +832,7 @@ public final class ExecutionRun {
             if (target.unresolved == 0 && abort == Abort.NONE) {
                 if (target.delivered == 0 || missesRequiredInput(target)) {
                     target.status = NodeRunStatus.SKIPPED;
-                    target.finishedAt = Instant.now();
+                    target.finishedAt = Timestamps.now();
                     finalCount++;
                     host.repository().saveNodeRun(base.id(), target.snapshot());
                     afterFinal(target, ready, live);
@@ -887,7 +887,7 @@ public final class ExecutionRun {
             for (NodeState state : states.values()) {
                 if (state.status == NodeRunStatus.PENDING) {
                     state.status = NodeRunStatus.SKIPPED;
-                    state.finishedAt = Instant.now();
+                    state.finishedAt = Timestamps.now();
                     host.repository().saveNodeRun(base.id(), state.snapshot());
                 } else if (state.status == NodeRunStatus.WAITING) {
                     if (state.waitTimer != null) {
@@ -895,7 +895,7 @@ public final class ExecutionRun {
                     }
                     state.status = abort == Abort.TIMEOUT ? NodeRunStatus.TIMED_OUT : NodeRunStatus.CANCELLED;
                     state.error = abortError == null ? ErrorInfo.of("aborted while waiting") : abortError;
-                    state.finishedAt = Instant.now();
+                    state.finishedAt = Timestamps.now();
                     host.repository().saveNodeRun(base.id(), state.snapshot());
                 }
             }
@@ -904,7 +904,7 @@ public final class ExecutionRun {
                 case CANCEL -> ExecutionStatus.CANCELLED;
                 case FAILURE, TIMEOUT -> ExecutionStatus.FAILED;
             };
-            done = record(status, Instant.now(), sinkOutputs(), abort == Abort.NONE ? null : abortError);
+            done = record(status, Timestamps.now(), sinkOutputs(), abort == Abort.NONE ? null : abortError);
         } finally {
             lock.unlock();
         }

@@ -93,7 +93,7 @@ final class NodeState {
 
     void log(String level, String message) {
         synchronized (logs) {
-            logs.add(new LogLine(Instant.now(), level, message));
+            logs.add(new LogLine(Timestamps.now(), level, message));
         }
     }
 }
