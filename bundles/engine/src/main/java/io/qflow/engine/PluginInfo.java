@@ -6,11 +6,12 @@ import java.util.List;
 /**
  * An installed bundle as the plugins page shows it.
  *
- * @param id           OSGi bundle id
+ * @param id           OSGi bundle id, or -1 for a JAR in the plugins folder that is not an installed
+ *                     bundle (not picked up yet, or refused: see {@code error})
  * @param symbolicName Bundle-SymbolicName
  * @param version      Bundle-Version
  * @param name         Bundle-Name, if any
- * @param state        installed, resolved, starting, active, stopping
+ * @param state        installed, resolved, starting, active, stopping; "not installed" for such a JAR
  * @param location     where it was installed from ({@code file:.../plugins/x.jar} for hot-deployed plugins)
  * @param plugin       true for bundles from the plugins folder (hot deploy) rather than the platform
  * @param nodeTypes    node and trigger type ids it provides

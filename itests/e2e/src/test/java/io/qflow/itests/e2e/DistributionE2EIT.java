@@ -358,6 +358,10 @@ class DistributionE2EIT {
         drop(platformJar, duplicate);
         drop(jar("io.qflow.example.greeting"), marker);
         awaitNodeType("marker plugin deployed next to the duplicate", d -> true);
+        JsonNode refused = items(api.get("/api/v1/plugins").json()).stream()
+                .filter(p -> p.path("location").asText().endsWith("/core-copy.jar")).findFirst().orElseThrow();
+        assertEquals("not installed", refused.path("state").asText(), refused::toString);
+        assertTrue(refused.path("error").asText().contains("already installed"), refused::toString);
         Files.delete(duplicate);
         Files.delete(marker);
         await("marker plugin removed", () -> api.get("/api/v1/node-types/" + GREET).status() == 404

@@ -71,12 +71,84 @@ public final class PluginInventoryComponent implements PluginInventory {
     @Override
     public List<PluginInfo> plugins() {
         List<PluginInfo> all = new ArrayList<>();
+        java.util.Set<Path> installedFiles = new java.util.HashSet<>();
         for (Bundle bundle : context.getBundles()) {
             all.add(describe(bundle));
+            fileOf(bundle.getLocation()).ifPresent(installedFiles::add);
         }
+        all.addAll(notInstalled(installedFiles));
         all.sort(Comparator.comparing((PluginInfo p) -> !p.plugin()).thenComparing(PluginInfo::symbolicName,
                 Comparator.nullsLast(Comparator.naturalOrder())));
         return all;
+    }
+
+    /**
+     * JARs in the plugins folder that are not installed bundles: not picked up yet, or refused by
+     * the framework — most often because a bundle of the same name and version is already part of
+     * the platform (see {@link PlatformBundleGuard}). Listed with id -1 so the plugins page shows
+     * why a dropped JAR did nothing.
+     */
+    private List<PluginInfo> notInstalled(java.util.Set<Path> installedFiles) {
+        List<PluginInfo> found = new ArrayList<>();
+        if (!Files.isDirectory(pluginsDir)) {
+            return found;
+        }
+        try (var files = Files.list(pluginsDir)) {
+            for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList()) {
+                if (installedFiles.contains(jar.toAbsolutePath().normalize())) {
+                    continue;
+                }
+                found.add(describeFile(jar));
+            }
+        } catch (IOException e) {
+            found.add(new PluginInfo(-1, null, null, null, "not installed", pluginsDir.toUri().toString(), true, List.of(),
+                    "cannot list the plugins folder: " + e.getMessage()));
+        }
+        return found;
+    }
+
+    private PluginInfo describeFile(Path jar) {
+        String location = jar.toUri().toString();
+        String name;
+        String version;
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            Manifest manifest = in.getManifest();
+            name = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            version = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_VERSION);
+        } catch (IOException e) {
+            return new PluginInfo(-1, null, null, null, "not installed", location, true, List.of(),
+                    "not a readable JAR: " + e.getMessage());
+        }
+        if (name == null) {
+            return new PluginInfo(-1, null, null, null, "not installed", location, true, List.of(),
+                    "not an OSGi bundle: its manifest has no Bundle-SymbolicName");
+        }
+        String symbolicName = name.split(";")[0].trim();
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName()) && version != null
+                    && org.osgi.framework.Version.parseVersion(version).equals(bundle.getVersion())) {
+                return new PluginInfo(-1, symbolicName, version, null, "not installed", location, true, List.of(),
+                        "refused: bundle " + symbolicName + " " + version + " is already installed from "
+                                + bundle.getLocation() + "; give the plugin another name or version");
+            }
+        }
+        // Most likely just dropped and about to be installed: not an error (yet).
+        return new PluginInfo(-1, symbolicName, version, null, "not installed", location, true, List.of(), null);
+    }
+
+    private static Optional<Path> fileOf(String location) {
+        if (location == null) {
+            return Optional.empty();
+        }
+        String uri = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
+        if (!uri.startsWith("file:")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(java.net.URI.create(uri)).toAbsolutePath().normalize());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
