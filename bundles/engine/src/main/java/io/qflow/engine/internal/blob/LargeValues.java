@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -81,6 +82,11 @@ public final class LargeValues {
         private final Map<JsonNode, JsonNode> stored = Collections.synchronizedMap(new IdentityHashMap<>());
         /** reference JSON (by identity) -> the value read back. */
         private final Map<JsonNode, JsonNode> loaded = Collections.synchronizedMap(new IdentityHashMap<>());
+        /**
+         * Values (by identity) already measured as small: a value is saved several times (the node's
+         * outputs, then each successor's inputs, running and final), so it is serialised once.
+         */
+        private final Set<JsonNode> small = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
         public FileBlobStore store() {
             return store;
@@ -124,7 +130,11 @@ public final class LargeValues {
             if (known != null) {
                 return known;
             }
-            if (loaded.containsKey(value) || BlobRef.isRef(value) || fits(value)) {
+            if (small.contains(value) || loaded.containsKey(value) || BlobRef.isRef(value)) {
+                return value;
+            }
+            if (fits(value)) {
+                small.add(value);
                 return value;
             }
             try {
