@@ -31,20 +31,20 @@ class EngineRestTest {
                {"id": "c", "type": "test.increment"}],
              "connections": [{"from": "a.out", "to": "b.in"}, {"from": "b.out", "to": "c.in"}]}""";
 
+    private EngineClient server;
     private Engine engine;
     private TestClient client;
 
     @BeforeAll
     void start() {
-        engine = Engine.builder().nodeTypes(new Source(), new Arithmetic("test.double", 2, 0), new Arithmetic("test.increment", 1, 1)).build();
-        client = new TestClient(new RestApi(engine.workflows(), engine.executions(), engine.catalog(),
-                new FakeServices.FakePlugins(), RestSettings.forTests()));
+        server = EngineClient.of(new Source(), new Arithmetic("test.double", 2, 0), new Arithmetic("test.increment", 1, 1));
+        engine = server.engine();
+        client = server.client();
     }
 
     @AfterAll
     void stop() {
-        client.close();
-        engine.close();
+        server.close();
     }
 
     @Test

@@ -28,20 +28,20 @@ class HumanInTheLoopRestTest {
              "nodes": [{"id": "ask", "type": "test.ask"}, {"id": "after", "type": "test.ask"}],
              "connections": [{"from": "ask.out", "to": "after.in"}]}""";
 
+    private EngineClient server;
     private Engine engine;
     private TestClient client;
 
     @BeforeAll
     void start() {
-        engine = Engine.builder().nodeTypes(new Ask()).build();
-        client = new TestClient(new RestApi(engine.workflows(), engine.executions(), engine.catalog(),
-                new FakeServices.FakePlugins(), RestSettings.forTests()));
+        server = EngineClient.of(new Ask());
+        engine = server.engine();
+        client = server.client();
     }
 
     @AfterAll
     void stop() {
-        client.close();
-        engine.close();
+        server.close();
     }
 
     private String waitingExecution() throws Exception {

@@ -23,20 +23,20 @@ import org.junit.jupiter.api.TestInstance;
 class RetryRestTest {
 
     private final AtomicBoolean broken = new AtomicBoolean(true);
+    private EngineClient server;
     private Engine engine;
     private TestClient client;
 
     @BeforeAll
     void start() {
-        engine = Engine.builder().nodeTypes(new Flaky()).build();
-        client = new TestClient(new RestApi(engine.workflows(), engine.executions(), engine.catalog(),
-                new FakeServices.FakePlugins(), RestSettings.forTests()));
+        server = EngineClient.of(new Flaky());
+        engine = server.engine();
+        client = server.client();
     }
 
     @AfterAll
     void stop() {
-        client.close();
-        engine.close();
+        server.close();
     }
 
     private String failedExecution() {
