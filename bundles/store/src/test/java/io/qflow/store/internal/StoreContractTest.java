@@ -18,6 +18,7 @@ import io.qflow.engine.LogLine;
 import io.qflow.engine.NodeRun;
 import io.qflow.engine.NodeRunStatus;
 import io.qflow.engine.StoredWorkflow;
+import io.qflow.engine.spi.DocumentRepository;
 import io.qflow.engine.spi.ExecutionRepository;
 import io.qflow.engine.spi.WorkflowRepository;
 import java.sql.Connection;
@@ -52,6 +53,7 @@ abstract class StoreContractTest {
     private JdbcStoreComponent store;
     private WorkflowRepository workflows;
     private JdbcExecutionRepository executions;
+    private JdbcDocumentRepository documents;
 
     /** Settings for a fresh, empty database; called once per test. */
     protected abstract StoreSettings settings() throws Exception;
@@ -79,6 +81,7 @@ abstract class StoreContractTest {
         workflows = new JdbcWorkflowRepository(store);
         // the plain constructor, as tests and benchmarks outside OSGi use it
         executions = new JdbcExecutionRepository(store.dataSource(), JSON);
+        documents = new JdbcDocumentRepository(store.dataSource(), JSON);
     }
 
     private void reopen() {
@@ -558,6 +561,51 @@ abstract class StoreContractTest {
                 createdAt, createdAt, finishedAt, object("{}"), null, List.of()));
     }
 
+    // ---- documents
+
+    @Test
+    void documentsArePutFoundReplacedAndDeletedPerCollection() throws Exception {
+        documents.put("activations", "wf-1", JSON.readTree("{\"active\":true,\"since\":\"x\"}"));
+        documents.put("python-nodes", "wf-1", JSON.readTree("[1,2,3]"));
+
+        assertEquals(Optional.of(JSON.readTree("{\"active\":true,\"since\":\"x\"}")), documents.find("activations", "wf-1"));
+        assertEquals(Optional.of(JSON.readTree("[1,2,3]")), documents.find("python-nodes", "wf-1"));
+        assertEquals(Optional.empty(), documents.find("activations", "wf-2"));
+
+        documents.put("activations", "wf-1", JSON.readTree("{\"active\":false}"));
+        assertEquals(Optional.of(JSON.readTree("{\"active\":false}")), documents.find("activations", "wf-1"));
+
+        assertTrue(documents.delete("activations", "wf-1"));
+        assertFalse(documents.delete("activations", "wf-1"));
+        assertEquals(Optional.empty(), documents.find("activations", "wf-1"));
+        assertTrue(documents.find("python-nodes", "wf-1").isPresent());
+    }
+
+    @Test
+    void documentsAreListedByKeyWithTheirUpdateTimeAndSurviveReopening() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
+        documents.put("c", "b", JSON.readTree("{\"n\":2}"));
+        documents.put("c", "a", JSON.readTree("{\"n\":1}"));
+        documents.put("other", "z", JSON.readTree("{}"));
+        reopen();
+
+        List<DocumentRepository.Document> listed = documents.list("c");
+        assertEquals(List.of("a", "b"), listed.stream().map(DocumentRepository.Document::key).toList());
+        assertEquals(JSON.readTree("{\"n\":1}"), listed.get(0).body());
+        assertTrue(listed.get(0).updatedAt().isAfter(before), listed.get(0).updatedAt() + " after " + before);
+        assertEquals(List.of(), documents.list("empty"));
+    }
+
+    @Test
+    void documentNamesAreCheckedBeforeTheDatabaseSeesThem() {
+        String tooLong = "k".repeat(256);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> documents.put("c", tooLong, JSON.createObjectNode()));
+        assertTrue(e.getMessage().contains("key"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> documents.find("", "k"));
+        assertEquals(List.of(), documents.list("c"));
+    }
+
     // ---- durability and migrations
 
     @Test
@@ -585,14 +633,14 @@ abstract class StoreContractTest {
 
         MigrateResult again = SchemaMigrator.migrate(store.dataSource(), store.dialect());
         assertEquals(0, again.migrationsExecuted);
-        assertEquals("2", again.initialSchemaVersion);
+        assertEquals("3", again.initialSchemaVersion);
         assertEquals("1", queryString(
                 "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" = '1'"));
         assertTrue(workflows.find("wf-1").isPresent());
     }
 
     @Test
-    void aVersion1DatabaseWithHistoryIsMigratedToVersion2() throws Exception {
+    void aVersion1DatabaseWithHistoryIsMigratedToTheCurrentVersion() throws Exception {
         executions.insert(execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a", "b"));
         NodeRun aDone = new NodeRun("a", "core.input", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(1), null,
                 object("{\"out\":\"v\"}"), List.of(), null);
@@ -601,8 +649,9 @@ abstract class StoreContractTest {
         // back to the V1 schema, rows kept: what a database written before V2 looks like
         try (Connection connection = store.dataSource().getConnection();
                 Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE documents");
             statement.execute("ALTER TABLE node_runs DROP COLUMN cached");
-            statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '2'");
+            statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('2', '3')");
         }
         executions = null;
         store.close();
@@ -610,8 +659,9 @@ abstract class StoreContractTest {
         openStore();
 
         assertEquals(List.of(aDone, pending("b")), executions.find("ex-1").orElseThrow().nodes(), "old node runs read as not cached");
-        assertEquals("1", queryString(
-                "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" = '2'"));
+        assertEquals("2", queryString(
+                "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IN ('2', '3')"));
+        assertEquals(List.of(), documents.list("any"), "the documents table is there again");
     }
 
     // ---- helpers
