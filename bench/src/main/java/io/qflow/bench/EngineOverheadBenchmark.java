@@ -88,7 +88,8 @@ public final class EngineOverheadBenchmark {
         System.out.printf("  %-15s median %6.2f us/node   (p10 %.2f, p90 %.2f; target <= 5 us/node)%n", name, median, p10, p90);
     }
 
-    private static ObjectNode chain() {
+    /** The 1,000-node chain of no-op nodes (also used by {@link LiveEventsBenchmark}). */
+    static ObjectNode chain() {
         ObjectNode doc = JSON.createObjectNode().put("name", "bench chain");
         doc.putObject("settings").put("maxParallelism", 8);
         ArrayNode nodes = doc.putArray("nodes");

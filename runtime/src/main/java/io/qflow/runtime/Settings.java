@@ -39,7 +39,7 @@ final class Settings {
             PORT, "8080",
             DATA, "data",
             PLUGINS, "plugins",
-            FEATURES, "platform,core");
+            FEATURES, "platform,core,triggers,python");
 
     private static final String ENV_PREFIX = "QFLOW_";
 

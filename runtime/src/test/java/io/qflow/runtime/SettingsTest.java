@@ -20,7 +20,7 @@ class SettingsTest {
         Settings settings = Settings.load(home, Map.of(), new Properties());
         assertEquals("127.0.0.1", settings.get(Settings.HOST));
         assertEquals(8080, settings.port());
-        assertEquals(List.of("platform", "core"), settings.features());
+        assertEquals(List.of("platform", "core", "triggers", "python"), settings.features());
         assertEquals(home.resolve("data").toString(), settings.get(Settings.DATA));
     }
 

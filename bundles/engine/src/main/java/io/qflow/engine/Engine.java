@@ -72,6 +72,11 @@ public final class Engine implements AutoCloseable {
         return assembly.catalog();
     }
 
+    /** Live events of executions and the engine's counters. */
+    public ExecutionMonitor monitor() {
+        return assembly.engine().monitor();
+    }
+
     @Override
     public void close() {
         assembly.close();
@@ -86,6 +91,7 @@ public final class Engine implements AutoCloseable {
         private io.qflow.engine.spi.NodeResultCache nodeResultCache;
         private java.nio.file.Path dataFolder;
         private Long blobInlineMaxBytes;
+        private java.time.Duration persistenceFlushDelay;
 
         private Builder() {
         }
@@ -143,6 +149,21 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the changes of a running execution of a workflow with
+         * {@code settings.persistence: "batched"} may stay in memory before they are written
+         * unasked (default 100 ms). Outcomes and accepted executions are written when needed, whatever this says.
+         *
+         * @since 1.3
+         */
+        public Builder persistenceFlushDelay(java.time.Duration delay) {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("persistenceFlushDelay must not be negative: " + delay);
+            }
+            this.persistenceFlushDelay = delay;
+            return this;
+        }
+
         public Engine build() {
             io.qflow.engine.internal.blob.LargeValues defaults = EngineAssembly.defaultLargeValues();
             io.qflow.engine.internal.blob.LargeValues largeValues = new io.qflow.engine.internal.blob.LargeValues(
@@ -152,6 +173,9 @@ public final class Engine implements AutoCloseable {
                     largeValues);
             if (nodeResultCache != null) {
                 assembly.engine().nodeResultCache(nodeResultCache);
+            }
+            if (persistenceFlushDelay != null) {
+                assembly.engine().persistenceFlushDelay(persistenceFlushDelay.toMillis());
             }
             return new Engine(assembly);
         }

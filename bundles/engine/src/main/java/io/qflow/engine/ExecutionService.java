@@ -26,6 +26,21 @@ public interface ExecutionService {
     Execution start(String workflowId, JsonNode input, String trigger) throws NotFoundException, ValidationException;
 
     /**
+     * Starts a run and waits until it settles (reaches a final status or waits for a decision) or
+     * the timeout passes: {@link #start} then {@link #awaitSettled}, for callers that are told the
+     * outcome (run-and-wait, a webhook that answers with the result). Unlike {@code start}, a
+     * workflow with {@code settings.persistence: "batched"} does not write the accepted execution
+     * on its own before running it; what is returned is written before it is returned.
+     *
+     * @since 1.3
+     */
+    default Execution run(String workflowId, JsonNode input, String trigger, Duration timeout)
+            throws NotFoundException, ValidationException, InterruptedException {
+        Execution started = start(workflowId, input, trigger);
+        return started.status().isFinal() ? started : awaitSettled(started.id(), timeout);
+    }
+
+    /**
      * Waits until the execution reaches a final status or the timeout passes, then returns its
      * current record (which may still be running after a timeout).
      */

@@ -20,7 +20,10 @@ public interface NodeCatalog {
 
     Optional<NodeDescriptor> descriptor(String type);
 
-    /** The node type currently registered under this id. */
+    /**
+     * What runs a node of this type inside an execution: the registered node type, or for a trigger
+     * type a node that emits what the trigger fired with (the run's input, by output port).
+     */
     Optional<NodeType> nodeType(String type);
 
     Optional<TriggerType> triggerType(String type);

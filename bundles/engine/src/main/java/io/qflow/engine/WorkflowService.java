@@ -41,4 +41,16 @@ public interface WorkflowService {
      * installed); empty when it can run.
      */
     List<Problem> availability(String id) throws NotFoundException;
+
+    /**
+     * Calls {@code listener} with the workflow id after a workflow is created, updated or deleted
+     * (on the caller's thread: keep it short). Returns a handle that unregisters it.
+     *
+     * The default tells nothing (for implementations that never change).
+     *
+     * @since 1.3
+     */
+    default AutoCloseable onChange(java.util.function.Consumer<String> listener) {
+        return () -> { };
+    }
 }

@@ -32,6 +32,7 @@ public final class EngineAssembly {
         this.workflows = new WorkflowDocuments(workflowRepository, validator);
         this.executions = new ExecutionEngine(workflowRepository, executionRepository, catalog, validator, expressions);
         this.executions.largeValues(defaultLargeValues());
+        this.workflows.onChange(this.executions::workflowChanged);
     }
 
     /**

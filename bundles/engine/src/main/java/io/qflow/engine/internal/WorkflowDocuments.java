@@ -26,6 +26,7 @@ public final class WorkflowDocuments implements WorkflowService {
 
     private final WorkflowRepository repository;
     private final WorkflowValidator validator;
+    private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public WorkflowDocuments(WorkflowRepository repository, WorkflowValidator validator) {
         this.repository = repository;
@@ -74,6 +75,7 @@ public final class WorkflowDocuments implements WorkflowService {
             throw new ValidationException("the workflow is invalid", List.of(new Problem("document.id.taken",
                     "a workflow with id '" + id + "' already exists", null, null, "/id")));
         }
+        changed(id);
         return workflow;
     }
 
@@ -115,6 +117,7 @@ public final class WorkflowDocuments implements WorkflowService {
         if (!repository.update(updated, current.version())) {
             throw new ConflictException("workflow '" + id + "' was changed or deleted concurrently; reload it and try again");
         }
+        changed(id);
         return updated;
     }
 
@@ -143,6 +146,25 @@ public final class WorkflowDocuments implements WorkflowService {
     public void delete(String id) throws NotFoundException {
         if (!repository.delete(id)) {
             throw new NotFoundException("no workflow with id '" + id + "'");
+        }
+        changed(id);
+    }
+
+    @Override
+    public AutoCloseable onChange(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void changed(String id) {
+        for (java.util.function.Consumer<String> listener : listeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                // A listener's failure (the trigger service) must not fail the save that already happened.
+                java.util.logging.Logger.getLogger(WorkflowDocuments.class.getName())
+                        .log(java.util.logging.Level.WARNING, "workflow change listener failed for " + id, e);
+            }
         }
     }
 

@@ -28,6 +28,45 @@ public interface ExecutionRepository {
     /** Inserts or replaces the record of one node run of an execution. */
     void saveNodeRun(String executionId, NodeRun nodeRun);
 
+    /**
+     * What changed in one execution since it was last written, for {@link #saveChanges}.
+     *
+     * @param execution the execution's current fields; when {@code insert}, also its complete list of
+     *                  node runs in workflow order (the node runs as they are now)
+     * @param insert    the execution is not stored yet: insert it with its node runs
+     * @param updated   (when not {@code insert}) the execution-level fields changed: update them
+     * @param nodeRuns  (when not {@code insert}) node runs to insert or replace
+     * @since 1.3
+     */
+    record Changes(Execution execution, boolean insert, boolean updated, List<NodeRun> nodeRuns) {
+        public Changes {
+            java.util.Objects.requireNonNull(execution, "execution");
+            nodeRuns = List.copyOf(nodeRuns);
+        }
+    }
+
+    /**
+     * Writes the changes of several executions as one durable change (one transaction where the
+     * store can): what write-behind persistence ({@code settings.persistence: "batched"}) flushes.
+     * Each execution appears at most once. The default applies them one call at a time.
+     *
+     * @since 1.3
+     */
+    default void saveChanges(List<Changes> changes) {
+        for (Changes change : changes) {
+            if (change.insert()) {
+                insert(change.execution());
+            } else {
+                if (change.updated()) {
+                    updateExecution(change.execution());
+                }
+                for (NodeRun run : change.nodeRuns()) {
+                    saveNodeRun(change.execution().id(), run);
+                }
+            }
+        }
+    }
+
     /** An execution with all its node runs, in workflow order. */
     Optional<Execution> find(String executionId);
 

@@ -9,6 +9,7 @@ import io.qflow.engine.ExecutionQuery;
 import io.qflow.engine.ExecutionService;
 import io.qflow.engine.ExecutionStatus;
 import io.qflow.engine.NotFoundException;
+import io.qflow.engine.ValidationException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -152,10 +153,9 @@ final class ExecutionRoutes {
 
     private void start(Context ctx) throws Exception {
         RunRequest request = RunRequest.parse(json.readOptional(ctx));
-        Execution execution = executions.start(ctx.pathParam("id"), request.input(), "manual");
-        if (request.waitForResult() && !execution.status().isFinal()) {
-            execution = awaitSettled(execution, request.timeout());
-        }
+        Execution execution = request.waitForResult()
+                ? run(ctx.pathParam("id"), request)
+                : executions.start(ctx.pathParam("id"), request.input(), "manual");
         // A run waiting for a decision has settled too: the caller gets what it asks for at once.
         boolean settled = execution.status().isFinal() || execution.status() == ExecutionStatus.WAITING;
         if (settled && request.waitForResult()) {
@@ -163,6 +163,17 @@ final class ExecutionRoutes {
         } else {
             ctx.header("Location", RestApi.BASE + "/executions/" + execution.id());
             json.respond(ctx, 202, execution);
+        }
+    }
+
+    private Execution run(String workflowId, RunRequest request) throws NotFoundException, ValidationException {
+        try {
+            return executions.run(workflowId, request.input(), "manual", request.timeout());
+        } catch (InterruptedException e) {
+            // The server is stopping: the run goes on and is written before the engine stops.
+            Thread.currentThread().interrupt();
+            throw new ApiProblem(ProblemType.SERVICE_UNAVAILABLE, "The server is stopping; the run was accepted and goes on,"
+                    + " see the workflow's executions once it is back.");
         }
     }
 

@@ -12,7 +12,8 @@ public enum ProblemType {
     BODY_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     VALIDATION_FAILED(422, "Validation failed"),
-    INTERNAL_ERROR(500, "Internal error");
+    INTERNAL_ERROR(500, "Internal error"),
+    SERVICE_UNAVAILABLE(503, "Service unavailable");
 
     private final int status;
     private final String title;

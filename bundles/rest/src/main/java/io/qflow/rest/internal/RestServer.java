@@ -5,12 +5,17 @@ import io.qflow.engine.ExecutionService;
 import io.qflow.engine.NodeCatalog;
 import io.qflow.engine.PluginInventory;
 import io.qflow.engine.WorkflowService;
+import io.qflow.rest.spi.WebAssets;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +31,40 @@ public final class RestServer {
 
     private final Javalin javalin;
 
+    /**
+     * The web editor's files (io.qflow.editor), followed dynamically: the editor bundle may come,
+     * go or be updated while the server runs, and the server must not restart for it. Absent, {@code /}
+     * shows the placeholder page.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile WebAssets webAssets;
+
+    /** Workflow activation (io.qflow.engine, once a document store is there): optional, 503 while absent. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile io.qflow.engine.TriggerService triggers;
+
+    /** The webhook paths triggers claim (a component of this bundle); followed like the others so the server never restarts for it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile WebhookRegistry webhooks;
+
+    /** Live execution events and the engine's counters (io.qflow.engine): optional, the streams answer 503 while absent. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile io.qflow.engine.ExecutionMonitor monitor;
+
+    /** Whatever other bundles add to GET /metrics (the Python adapter's worker pools); any number, coming and going. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile java.util.List<io.qflow.engine.spi.MetricsSource> metricSources;
+
+    /** The Python adapter (io.qflow.python), through a holder that names its types; optional, /api/v1/python answers 503 while absent. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PythonServiceHolder python;
+
     @Activate
     public RestServer(@Reference WorkflowService workflows, @Reference ExecutionService executions,
                       @Reference NodeCatalog catalog, @Reference PluginInventory plugins, BundleContext context) {
@@ -38,6 +77,15 @@ public final class RestServer {
             throw e;
         }
         RestApi api = new RestApi(workflows, executions, catalog, plugins, settings);
+        api.serveWebAssets(() -> Optional.ofNullable(webAssets));
+        api.serveTriggers(() -> Optional.ofNullable(triggers));
+        api.serveWebhooks(() -> Optional.ofNullable(webhooks));
+        api.serveEvents(() -> Optional.ofNullable(monitor));
+        api.servePython(() -> {
+            PythonServiceHolder holder = python;
+            return holder == null ? Optional.empty() : holder.current();
+        });
+        api.serveMetricSources(() -> metricSources == null ? java.util.List.of() : metricSources);
         if (settings.apiTokens().isEmpty()) {
             LOG.info("The REST API needs no token: {} is loopback and {} is not set", settings.host(), RestSettings.API_TOKENS);
         } else {

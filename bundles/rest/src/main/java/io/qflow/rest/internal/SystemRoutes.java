@@ -21,9 +21,11 @@ final class SystemRoutes {
     private final RestSettings settings;
     private final byte[] openApi;
     private final byte[] startPage;
+    private final WebAssetHandler webAssets;
     private static final JsonNode EMPTY = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
 
-    SystemRoutes(NodeCatalog catalog, JsonHttp json, RestSettings settings) {
+    SystemRoutes(NodeCatalog catalog, JsonHttp json, RestSettings settings, WebAssetHandler webAssets) {
+        this.webAssets = webAssets;
         this.catalog = catalog;
         this.json = json;
         this.settings = settings;
@@ -32,12 +34,18 @@ final class SystemRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(startPage));
+        routes.get("/", this::startPage);
         routes.get(RestApi.BASE + "/health", this::health);
         routes.get(RestApi.BASE + "/openapi.json", ctx -> ctx.contentType(JsonHttp.JSON).result(openApi));
         if (settings.benchPlain()) {
             routes.post(RestApi.BASE + "/_plain", this::plain);
         }
+    }
+
+    /** The editor's index.html while an editor bundle provides WebAssets; the placeholder page otherwise. */
+    private void startPage(Context ctx) {
+        webAssets.index().ifPresentOrElse(index -> WebAssetHandler.send(ctx, index),
+                () -> ctx.header("Cache-Control", WebAssetHandler.CACHE_NONE).contentType("text/html; charset=utf-8").result(startPage));
     }
 
     private void health(Context ctx) throws Exception {

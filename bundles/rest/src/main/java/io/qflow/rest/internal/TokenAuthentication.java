@@ -16,8 +16,12 @@ final class TokenAuthentication implements Handler {
 
     private static final String BEARER = "Bearer ";
     private static final String CHALLENGE = "Bearer realm=\"qflow\"";
-    /** Paths under which an editor may write (python routes join when they exist). */
-    private static final List<String> EDITOR_WRITES = List.of("/workflows", "/executions");
+    /** Paths under which an editor may write. */
+    private static final List<String> EDITOR_WRITES = List.of("/workflows", "/executions", "/python");
+    /** The query parameter the event streams accept instead of the Authorization header. */
+    static final String ACCESS_TOKEN = "access_token";
+    private static final java.util.regex.Pattern STREAMS = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(RestApi.BASE) + "(/executions/[^/]+)?/(events|ws)");
 
     private final ApiTokens tokens;
 
@@ -32,6 +36,10 @@ final class TokenAuthentication implements Handler {
             return;
         }
         String authorization = ctx.header("Authorization");
+        if ((authorization == null || authorization.isBlank()) && isStream(ctx.path()) && ctx.queryParam(ACCESS_TOKEN) != null) {
+            // Browsers' EventSource and WebSocket cannot send headers: the event streams also take the token in the query.
+            authorization = BEARER + ctx.queryParam(ACCESS_TOKEN);
+        }
         if (authorization == null || authorization.isBlank()) {
             ctx.header("WWW-Authenticate", CHALLENGE);
             throw new ApiProblem(ProblemType.UNAUTHORIZED, "This request needs an 'Authorization: Bearer <token>' header.");
@@ -49,12 +57,20 @@ final class TokenAuthentication implements Handler {
         }
     }
 
+    /** The live event streams (SSE and WebSocket), which take {@code ?access_token=} too. */
+    static boolean isStream(String path) {
+        return STREAMS.matcher(path).matches();
+    }
+
     /**
      * The least role that may send {@code method} to {@code path}, or null when the request needs
-     * no token: GET of health and of the OpenAPI document, and everything outside {@code /api/v1}.
-     * Reads need viewer; writes to workflows and executions editor; every other write admin.
+     * no token: GET of health and of the OpenAPI document, and everything outside {@code /api/v1}
+     * but {@code /metrics} (viewer). Reads need viewer; writes to workflows and executions editor; every other write admin.
      */
     static Role requiredRole(HandlerType method, String path) {
+        if (path.equals(MetricsRoutes.PATH)) {
+            return Role.VIEWER;
+        }
         if (!path.equals(RestApi.BASE) && !path.startsWith(RestApi.BASE + "/")) {
             return null;
         }

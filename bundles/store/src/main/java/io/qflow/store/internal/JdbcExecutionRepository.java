@@ -103,12 +103,127 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
 
     @Override
     public void insert(Execution execution) {
-        String input = codec.jsonOrNull(execution.input());
-        String outputs = codec.jsonOrNull(execution.outputs());
-        String error = codec.jsonOrNull(execution.error());
-        List<NodeRunRow> nodes = execution.nodes().stream().map(this::row).toList();
+        ExecutionRow row = executionRow(execution);
         writer.submit("Inserting execution " + execution.id(), statements -> {
-            PreparedStatement statement = statements.prepare(insertExecution);
+            insertAll(statements, List.of(row));
+            return null;
+        });
+    }
+
+    @Override
+    public void updateExecution(Execution execution) {
+        ExecutionRow row = executionRow(execution);
+        int updated = writer.submit("Updating execution " + execution.id(), statements -> {
+            PreparedStatement statement = statements.prepare(updateExecution);
+            row.bindUpdate(statement);
+            return statement.executeUpdate();
+        });
+        if (updated == 0) {
+            throw new IllegalStateException("No execution " + execution.id() + " to update");
+        }
+    }
+
+    /**
+     * One transaction for the changes of many executions: new executions and their node runs as
+     * batched inserts, execution updates as one batch, node runs one upsert each (see
+     * {@link #saveNodeRun} for why they are not batched).
+     */
+    @Override
+    public void saveChanges(List<Changes> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<ExecutionRow> inserts = new ArrayList<>();
+        List<ExecutionRow> updates = new ArrayList<>();
+        List<String> upsertIds = new ArrayList<>();
+        List<NodeRunRow> upserts = new ArrayList<>();
+        for (Changes change : changes) {
+            if (change.insert()) {
+                inserts.add(executionRow(change.execution()));
+                continue;
+            }
+            if (change.updated()) {
+                updates.add(executionRow(change.execution()));
+            }
+            for (NodeRun run : change.nodeRuns()) {
+                upsertIds.add(change.execution().id());
+                upserts.add(row(run));
+            }
+        }
+        // Its own transaction, not the group-commit writer's queue: the caller (the engine's
+        // write-behind flusher) already gathers many executions per call, and a hand-off to the
+        // writer thread would only add a thread switch to every flush.
+        transactions.inTransaction("Saving the changes of " + changes.size() + " executions", connection -> {
+            try (GroupCommitWriter.Statements statements = new GroupCommitWriter.Statements(connection)) {
+                saveAll(statements, inserts, updates, upsertIds, upserts);
+            }
+            return null;
+        });
+    }
+
+    private void saveAll(GroupCommitWriter.Statements statements, List<ExecutionRow> inserts, List<ExecutionRow> updates,
+                         List<String> upsertIds, List<NodeRunRow> upserts) throws SQLException {
+        insertAll(statements, inserts);
+        if (!updates.isEmpty()) {
+            PreparedStatement statement = statements.prepare(updateExecution);
+            for (ExecutionRow row : updates) {
+                row.bindUpdate(statement);
+                statement.addBatch();
+            }
+            int[] counts = statement.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) {
+                    throw new IllegalStateException("No execution " + updates.get(i).id() + " to update");
+                }
+            }
+        }
+        for (int i = 0; i < upserts.size(); i++) {
+            bindUpsert(statements.prepare(upsertNodeRun), upsertIds.get(i), upserts.get(i)).executeUpdate();
+        }
+    }
+
+    private void insertAll(GroupCommitWriter.Statements statements, List<ExecutionRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        PreparedStatement statement = statements.prepare(insertExecution);
+        boolean anyNodes = false;
+        for (ExecutionRow row : rows) {
+            row.bindInsert(statement);
+            statement.addBatch();
+            anyNodes |= !row.nodes().isEmpty();
+        }
+        statement.executeBatch();
+        if (!anyNodes) {
+            return;
+        }
+        PreparedStatement nodeStatement = statements.prepare(insertNodeRun);
+        for (ExecutionRow row : rows) {
+            int seq = 0;
+            for (NodeRunRow node : row.nodes()) {
+                nodeStatement.setString(1, row.id());
+                nodeStatement.setInt(2, seq++);
+                nodeStatement.setString(3, node.nodeId());
+                node.bindFields(nodeStatement, 4);
+                nodeStatement.addBatch();
+            }
+        }
+        nodeStatement.executeBatch();
+    }
+
+    /** An execution's columns, its JSON written on the caller's thread. */
+    private ExecutionRow executionRow(Execution execution) {
+        return new ExecutionRow(execution, codec.jsonOrNull(execution.input()), codec.jsonOrNull(execution.outputs()),
+                codec.jsonOrNull(execution.error()), execution.nodes().stream().map(this::row).toList());
+    }
+
+    private record ExecutionRow(Execution execution, String input, String outputs, String error, List<NodeRunRow> nodes) {
+
+        String id() {
+            return execution.id();
+        }
+
+        void bindInsert(PreparedStatement statement) throws SQLException {
             statement.setString(1, execution.id());
             statement.setString(2, execution.workflowId());
             statement.setInt(3, execution.workflowVersion());
@@ -120,39 +235,15 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
             ColumnCodec.setInstant(statement, 9, execution.finishedAt());
             ColumnCodec.setJsonText(statement, 10, outputs);
             ColumnCodec.setJsonText(statement, 11, error);
-            statement.executeUpdate();
-            if (!nodes.isEmpty()) {
-                PreparedStatement nodeStatement = statements.prepare(insertNodeRun);
-                int seq = 0;
-                for (NodeRunRow node : nodes) {
-                    nodeStatement.setString(1, execution.id());
-                    nodeStatement.setInt(2, seq++);
-                    nodeStatement.setString(3, node.nodeId());
-                    node.bindFields(nodeStatement, 4);
-                    nodeStatement.addBatch();
-                }
-                nodeStatement.executeBatch();
-            }
-            return null;
-        });
-    }
+        }
 
-    @Override
-    public void updateExecution(Execution execution) {
-        String outputs = codec.jsonOrNull(execution.outputs());
-        String error = codec.jsonOrNull(execution.error());
-        int updated = writer.submit("Updating execution " + execution.id(), statements -> {
-            PreparedStatement statement = statements.prepare(updateExecution);
+        void bindUpdate(PreparedStatement statement) throws SQLException {
             statement.setString(1, execution.status().json());
             ColumnCodec.setInstant(statement, 2, execution.startedAt());
             ColumnCodec.setInstant(statement, 3, execution.finishedAt());
             ColumnCodec.setJsonText(statement, 4, outputs);
             ColumnCodec.setJsonText(statement, 5, error);
             statement.setString(6, execution.id());
-            return statement.executeUpdate();
-        });
-        if (updated == 0) {
-            throw new IllegalStateException("No execution " + execution.id() + " to update");
         }
     }
 
@@ -167,16 +258,19 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     @Override
     public void saveNodeRun(String executionId, NodeRun nodeRun) {
         NodeRunRow node = row(nodeRun);
-        writer.submit("Saving node run " + nodeRun.nodeId() + " of execution " + executionId, statements -> {
-            PreparedStatement statement = statements.prepare(upsertNodeRun);
-            statement.setString(1, executionId);
-            statement.setString(2, node.nodeId());
-            statement.setString(3, executionId);
-            statement.setString(4, node.nodeId());
-            statement.setString(5, executionId);
-            node.bindFields(statement, 6);
-            return statement.executeUpdate();
-        });
+        writer.submit("Saving node run " + nodeRun.nodeId() + " of execution " + executionId,
+                statements -> bindUpsert(statements.prepare(upsertNodeRun), executionId, node).executeUpdate());
+    }
+
+    private static PreparedStatement bindUpsert(PreparedStatement statement, String executionId, NodeRunRow node)
+            throws SQLException {
+        statement.setString(1, executionId);
+        statement.setString(2, node.nodeId());
+        statement.setString(3, executionId);
+        statement.setString(4, node.nodeId());
+        statement.setString(5, executionId);
+        node.bindFields(statement, 6);
+        return statement;
     }
 
     @Override

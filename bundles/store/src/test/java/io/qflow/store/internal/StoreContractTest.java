@@ -606,6 +606,43 @@ abstract class StoreContractTest {
         assertEquals(List.of(), documents.list("c"));
     }
 
+    // ---- batched changes (write-behind persistence)
+
+    @Test
+    void changesOfManyExecutionsAreSavedTogether() throws Exception {
+        executions.insert(execution("ex-old", "wf-1", ExecutionStatus.RUNNING, T0, "a", "b"));
+        NodeRun aDone = new NodeRun("a", "core.a", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(1), null,
+                object("{\"out\":1}"), List.of(), null);
+        Execution finished = new Execution("ex-new", "wf-1", 3, ExecutionStatus.SUCCEEDED, "manual", object("{}"),
+                T0.plusSeconds(1), T0.plusSeconds(1), T0.plusSeconds(2), object("{\"b\":{\"out\":2}}"), null,
+                List.of(aDone, new NodeRun("b", "core.b", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(2), null,
+                        object("{\"out\":2}"), List.of(), null)));
+        Execution oldNow = new Execution("ex-old", "wf-1", 3, ExecutionStatus.FAILED, "manual",
+                object("{\"who\":\"tester\",\"n\":[1,2.5,\"three\"]}"), T0, T0, T0.plusSeconds(3), null,
+                new ErrorInfo("boom", "x", "code", null, null), List.of());
+        executions.saveChanges(List.of(
+                new ExecutionRepository.Changes(finished, true, true, List.of()),
+                new ExecutionRepository.Changes(oldNow, false, true, List.of(aDone))));
+
+        assertEquals(finished, executions.find("ex-new").orElseThrow());
+        Execution old = executions.find("ex-old").orElseThrow();
+        assertEquals(ExecutionStatus.FAILED, old.status());
+        assertEquals("boom", old.error().message());
+        assertEquals(List.of(aDone, pending("b")), old.nodes());
+    }
+
+    @Test
+    void aBatchOfChangesIsAllOrNothing() throws Exception {
+        Execution fresh = execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a");
+        Execution missing = execution("ex-missing", "wf-1", ExecutionStatus.SUCCEEDED, T0);
+
+        assertThrows(RuntimeException.class, () -> executions.saveChanges(List.of(
+                new ExecutionRepository.Changes(fresh, true, true, List.of()),
+                new ExecutionRepository.Changes(missing, false, true, List.of()))));
+
+        assertEquals(Optional.empty(), executions.find("ex-1"), "the insert was rolled back with the failed update");
+    }
+
     // ---- durability and migrations
 
     @Test

@@ -8,4 +8,14 @@ public interface TriggerHandle extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * What the workflow's trigger status shows about this trigger now (a schedule's
+     * {@code nextFireTimes}), or null. Called from any thread; must not block.
+     *
+     * @since 1.1
+     */
+    default com.fasterxml.jackson.databind.JsonNode details() {
+        return null;
+    }
 }

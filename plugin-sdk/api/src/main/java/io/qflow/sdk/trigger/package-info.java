@@ -5,7 +5,7 @@
  * passes.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.qflow.sdk.trigger;
 
 import org.osgi.annotation.bundle.Export;

@@ -14,7 +14,7 @@
  * }</pre>
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.qflow.sdk.testkit;
 
 import org.osgi.annotation.bundle.Export;

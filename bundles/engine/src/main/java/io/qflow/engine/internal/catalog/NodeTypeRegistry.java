@@ -26,15 +26,18 @@ public class NodeTypeRegistry implements NodeCatalog {
 
     private static final Logger LOG = Logger.getLogger(NodeTypeRegistry.class.getName());
 
-    /** One registered provider of a type. {@code service} is a NodeType or a TriggerType. */
-    private record Entry(Object service, NodeDescriptor descriptor, String provider) {
+    /**
+     * One registered provider of a type. {@code service} is a NodeType or a TriggerType;
+     * {@code node} is what runs it inside an execution (for a trigger, a {@link TriggerNode}).
+     */
+    private record Entry(Object service, NodeDescriptor descriptor, String provider, NodeType node) {
     }
 
     private final Map<String, Deque<Entry>> entries = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     public void addNodeType(NodeType type, String provider) {
-        add(type, type.descriptor(), provider);
+        add(type, type.descriptor(), provider, type);
     }
 
     public void removeNodeType(NodeType type) {
@@ -42,16 +45,17 @@ public class NodeTypeRegistry implements NodeCatalog {
     }
 
     public void addTriggerType(TriggerType type, String provider) {
-        add(type, type.descriptor(), provider);
+        NodeDescriptor descriptor = type.descriptor();
+        add(type, descriptor, provider, new TriggerNode(descriptor));
     }
 
     public void removeTriggerType(TriggerType type) {
         remove(type);
     }
 
-    private void add(Object service, NodeDescriptor descriptor, String provider) {
+    private void add(Object service, NodeDescriptor descriptor, String provider, NodeType node) {
         String type = descriptor.type();
-        entries.computeIfAbsent(type, k -> new ConcurrentLinkedDeque<>()).addFirst(new Entry(service, descriptor, provider));
+        entries.computeIfAbsent(type, k -> new ConcurrentLinkedDeque<>()).addFirst(new Entry(service, descriptor, provider, node));
         fire(type);
     }
 
@@ -90,7 +94,7 @@ public class NodeTypeRegistry implements NodeCatalog {
 
     @Override
     public Optional<NodeType> nodeType(String type) {
-        return current(type).map(Entry::service).filter(NodeType.class::isInstance).map(NodeType.class::cast);
+        return current(type).map(Entry::node);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.qflow.engine.Problem;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -57,11 +58,11 @@ public final class WorkflowParser {
         Long timeoutMs = null;
         int parallelism = WorkflowSettings.DEFAULT_PARALLELISM;
         if (settings == null || settings.isNull()) {
-            return new WorkflowSettings(null, parallelism, vars, null);
+            return new WorkflowSettings(null, parallelism, vars, null, Persistence.STEPS);
         }
         if (!settings.isObject()) {
             problems.add(new Problem("settings.invalid", "\"settings\" must be an object", null, null, "/settings"));
-            return new WorkflowSettings(null, parallelism, vars, null);
+            return new WorkflowSettings(null, parallelism, vars, null, Persistence.STEPS);
         }
         JsonNode timeout = settings.get("timeoutSeconds");
         if (timeout != null && !timeout.isNull()) {
@@ -101,7 +102,18 @@ public final class WorkflowParser {
                         null, null, "/settings/errorWorkflow"));
             }
         }
-        return new WorkflowSettings(timeoutMs, parallelism, vars, errorWorkflow);
+        Persistence persistence = Persistence.STEPS;
+        JsonNode persistenceNode = settings.get("persistence");
+        if (persistenceNode != null && !persistenceNode.isNull()) {
+            Optional<Persistence> chosen = persistenceNode.isTextual() ? Persistence.ofJson(persistenceNode.textValue()) : Optional.empty();
+            if (chosen.isPresent()) {
+                persistence = chosen.get();
+            } else {
+                problems.add(new Problem("settings.persistence", "settings.persistence must be \"steps\" or \"batched\", not "
+                        + persistenceNode, null, null, "/settings/persistence"));
+            }
+        }
+        return new WorkflowSettings(timeoutMs, parallelism, vars, errorWorkflow, persistence);
     }
 
     private static boolean isUuid(String text) {

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param maxParallelism how many of its nodes may run at once
  * @param vars           the {@code vars} object visible to expressions
  * @param errorWorkflow  the workflow started when an execution fails, or null
+ * @param persistence    how its executions are written
  */
-public record WorkflowSettings(Long timeoutMs, int maxParallelism, ObjectNode vars, String errorWorkflow) {
+public record WorkflowSettings(Long timeoutMs, int maxParallelism, ObjectNode vars, String errorWorkflow,
+                               Persistence persistence) {
 
     public static final int DEFAULT_PARALLELISM = 8;
 }

@@ -28,6 +28,7 @@ public final class EngineComponent {
     private final EngineAssembly assembly;
     private final ServiceRegistration<WorkflowService> workflowRegistration;
     private final ServiceRegistration<ExecutionService> executionRegistration;
+    private final ServiceRegistration<io.qflow.engine.ExecutionMonitor> monitorRegistration;
     private final RetentionSweeper retention;
 
     @Activate
@@ -41,6 +42,7 @@ public final class EngineComponent {
                         context.getProperty(io.qflow.engine.internal.blob.LargeValues.INLINE_MAX_SETTING))));
         this.workflowRegistration = context.registerService(WorkflowService.class, assembly.workflows(), null);
         this.executionRegistration = context.registerService(ExecutionService.class, assembly.executions(), null);
+        this.monitorRegistration = context.registerService(io.qflow.engine.ExecutionMonitor.class, assembly.engine().monitor(), null);
         Thread.ofVirtual().name("qflow-recover").start(() -> {
             try {
                 assembly.engine().recover();
@@ -54,6 +56,7 @@ public final class EngineComponent {
     @Deactivate
     void deactivate() {
         retention.close();
+        monitorRegistration.unregister();
         executionRegistration.unregister();
         workflowRegistration.unregister();
         assembly.close();

@@ -58,7 +58,8 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     }
 
     private final WorkflowRepository workflows;
-    private final ExecutionRepository executions;
+    /** The store, seen through write-behind for executions of workflows with {@code persistence: batched}. */
+    private final io.qflow.engine.internal.persistence.WriteBehindExecutions executions;
     private final NodeCatalog catalog;
     private final WorkflowValidator validator;
     private final JexlExpressions expressions;
@@ -70,17 +71,32 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
     private final Map<String, Execution> parked = new ConcurrentHashMap<>();
     private final AtomicLong catalogGeneration = new AtomicLong();
+    private static final int WORKFLOW_CACHE_LIMIT = 10_000;
+    private final Map<String, StoredWorkflow> workflowCache = new ConcurrentHashMap<>();
+    private final AtomicLong workflowChanges = new AtomicLong();
     private final AutoCloseable catalogListener;
     private volatile boolean shuttingDown;
     private volatile io.qflow.engine.spi.NodeResultCache nodeResultCache = new io.qflow.engine.internal.cache.LruNodeResultCache();
+    /** Live events and counters ({@link io.qflow.engine.ExecutionMonitor}); runs publish into it. */
+    private final io.qflow.engine.internal.events.ExecutionEventHub events;
+
+    /** How long a batched execution's changes may wait in memory before they are written unasked. */
+    public static final long DEFAULT_FLUSH_DELAY_MS = 100;
 
     public ExecutionEngine(WorkflowRepository workflows, ExecutionRepository executions, NodeCatalog catalog,
                            WorkflowValidator validator, JexlExpressions expressions) {
+        this(workflows, executions, catalog, validator, expressions, DEFAULT_FLUSH_DELAY_MS);
+    }
+
+    /** @param flushDelayMs see {@link #DEFAULT_FLUSH_DELAY_MS} */
+    public ExecutionEngine(WorkflowRepository workflows, ExecutionRepository executions, NodeCatalog catalog,
+                           WorkflowValidator validator, JexlExpressions expressions, long flushDelayMs) {
         this.workflows = workflows;
-        this.executions = executions;
+        this.executions = new io.qflow.engine.internal.persistence.WriteBehindExecutions(executions, flushDelayMs);
         this.catalog = catalog;
         this.validator = validator;
         this.expressions = expressions;
+        this.events = new io.qflow.engine.internal.events.ExecutionEventHub(this.executions, this::parkedCount);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "qflow-engine-timers");
             t.setDaemon(true);
@@ -99,13 +115,34 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         if (shuttingDown) {
             throw new IllegalStateException("the engine is stopping");
         }
-        StoredWorkflow workflow = workflows.find(workflowId)
-                .orElseThrow(() -> new NotFoundException("no workflow with id '" + workflowId + "'"));
+        StoredWorkflow workflow = currentWorkflow(workflowId);
         Prepared ready = prepare(workflow);
         if (!ready.result().valid()) {
             throw new ValidationException("workflow '" + workflowId + "' cannot run", ready.result().problems());
         }
-        return insertAndLaunch(workflow, ready, input, trigger, Map.of());
+        return insertAndLaunch(workflow, ready, input, trigger, Map.of(), true);
+    }
+
+    /**
+     * Start and wait in one: for a batched workflow the accepted execution is not written on its
+     * own first, since the caller is told the outcome, which is written before it is returned (one
+     * write for a short run). A run still going at the timeout is written before it is returned.
+     */
+    @Override
+    public Execution run(String workflowId, JsonNode input, String trigger, Duration timeout)
+            throws NotFoundException, ValidationException, InterruptedException {
+        if (shuttingDown) {
+            throw new IllegalStateException("the engine is stopping");
+        }
+        StoredWorkflow workflow = currentWorkflow(workflowId);
+        Prepared ready = prepare(workflow);
+        if (!ready.result().valid()) {
+            throw new ValidationException("workflow '" + workflowId + "' cannot run", ready.result().problems());
+        }
+        Execution started = insertAndLaunch(workflow, ready, input, trigger, Map.of(), false);
+        Execution settled = awaitSettled(started.id(), timeout);
+        executions.flush(started.id());
+        return settled;
     }
 
     /**
@@ -114,7 +151,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
      * @param done node runs to take over as already finished, by node id (a retry); the others are pending
      */
     private Execution insertAndLaunch(StoredWorkflow workflow, Prepared ready, JsonNode input, String trigger,
-                                      Map<String, NodeRun> done) {
+                                      Map<String, NodeRun> done, boolean durableAccept) {
         List<NodeRun> nodes = new ArrayList<>();
         for (NodeSpec node : ready.result().definition().nodes()) {
             NodeRun kept = done.get(node.id());
@@ -125,8 +162,18 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         Execution execution = new Execution(TimeOrderedIds.next(), workflow.id(), workflow.version(), ExecutionStatus.RUNNING,
                 trigger == null ? "manual" : trigger, input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input,
                 now, now, null, null, null, nodes);
-        executions.insert(execution);
-        launch(ready, execution);
+        if (batched(ready)) {
+            executions.accept(execution);
+            events.accepted();
+            launch(ready, execution);
+            if (durableAccept) {
+                executions.flush(execution.id());
+            }
+        } else {
+            executions.insert(execution);
+            events.accepted();
+            launch(ready, execution);
+        }
         return execution;
     }
 
@@ -158,7 +205,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             throw new ValidationException("workflow '" + workflow.id() + "' cannot run", ready.result().problems());
         }
         Map<String, NodeRun> kept = fromStart ? Map.of() : keptForRetry(ready.result().definition(), old);
-        return insertAndLaunch(workflow, ready, old.input(), "retry:" + executionId, kept);
+        return insertAndLaunch(workflow, ready, old.input(), "retry:" + executionId, kept, true);
     }
 
     /**
@@ -188,7 +235,49 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         return marked;
     }
 
+    /**
+     * The stored workflow, read once and then kept until {@link #workflowChanged} says it changed:
+     * reading and parsing the document for every run cost a tenth of a short webhook run. Only this
+     * runtime writes its workflows (WorkflowDocuments tells this engine of every change), so the
+     * copy stays current. The engine only reads the document.
+     */
+    private StoredWorkflow currentWorkflow(String workflowId) throws NotFoundException {
+        StoredWorkflow cached = workflowCache.get(workflowId);
+        if (cached != null) {
+            return cached;
+        }
+        long generation = workflowChanges.get();
+        StoredWorkflow workflow = workflows.find(workflowId)
+                .orElseThrow(() -> new NotFoundException("no workflow with id '" + workflowId + "'"));
+        if (workflowCache.size() >= WORKFLOW_CACHE_LIMIT) {
+            workflowCache.clear();
+        }
+        workflowCache.put(workflowId, workflow);
+        if (workflowChanges.get() != generation) {
+            workflowCache.remove(workflowId, workflow); // changed while it was read: may be the old one
+        }
+        return workflow;
+    }
+
+    /** How long a batched execution's changes may wait in memory before they are written unasked. */
+    public void persistenceFlushDelay(long millis) {
+        executions.flushDelay(millis);
+    }
+
+    /** A workflow was updated or deleted: the next run reads it again. */
+    public void workflowChanged(String workflowId) {
+        workflowChanges.incrementAndGet();
+        workflowCache.remove(workflowId);
+    }
+
+    private static boolean batched(Prepared ready) {
+        return ready.result().definition().settings().persistence() == io.qflow.engine.internal.model.Persistence.BATCHED;
+    }
+
     private void launch(Prepared ready, Execution execution) {
+        if (batched(ready)) {
+            executions.adopt(execution); // a resumed run; no-op for one just accepted
+        }
         ExecutionRun run = new ExecutionRun(this, expressions, ready.result().definition(), ready.result().ports(),
                 ready.deferred(), ready.firstArrival(), execution);
         active.put(execution.id(), run);
@@ -309,6 +398,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
                 stored.trigger(), stored.input(), stored.createdAt(), stored.startedAt(), Timestamps.now(), stored.outputs(),
                 new ErrorInfo("the execution was cancelled", "cancelled", "execution.cancelled", null, null), List.of());
         executions.updateExecution(cancelled);
+        events.endedElsewhere(cancelled);
         completeWaiter(cancelled);
         return executions.find(executionId).orElse(cancelled);
     }
@@ -380,6 +470,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
                 execution.trigger(), execution.input(), execution.createdAt(), execution.startedAt(), Timestamps.now(), execution.outputs(),
                 new ErrorInfo("cannot resume: " + why, "unresumable", "execution.unresumable", null, null), List.of());
         executions.updateExecution(failed);
+        events.endedElsewhere(failed);
         completeWaiter(failed);
     }
 
@@ -642,6 +733,16 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         return shuttingDown;
     }
 
+    @Override
+    public io.qflow.engine.internal.events.ExecutionEventHub eventHub() {
+        return events;
+    }
+
+    /** Live events of executions and the engine's counters. */
+    public io.qflow.engine.ExecutionMonitor monitor() {
+        return events;
+    }
+
     /** Executions in progress in this runtime. */
     public int activeCount() {
         return active.size();
@@ -661,6 +762,8 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             LOG.log(Level.FINE, "closing the catalogue listener", e);
         }
         timers.shutdownNow();
+        executions.close();
+        events.close();
         waiters.values().forEach(f -> f.completeExceptionally(new IllegalStateException("the engine stopped")));
         waiters.clear();
     }

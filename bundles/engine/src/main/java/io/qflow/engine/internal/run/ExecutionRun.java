@@ -88,6 +88,11 @@ public final class ExecutionRun {
         default io.qflow.engine.spi.NodeResultCache nodeResultCache() {
             return null;
         }
+
+        /** Where the run publishes its live events; null: nowhere. */
+        default io.qflow.engine.internal.events.ExecutionEventHub eventHub() {
+            return null;
+        }
     }
 
     private enum Abort { NONE, FAILURE, CANCEL, TIMEOUT }
@@ -106,6 +111,8 @@ public final class ExecutionRun {
     private final Map<String, Object> variables = new HashMap<>();
     /** This run's large-value bookkeeping (null: values stay inline in the record). */
     private final io.qflow.engine.internal.blob.LargeValues.Session largeValues;
+    /** Live events: published right after each recorded change of a node or of the execution. */
+    private final RunEvents events;
     private final ReentrantLock lock = new ReentrantLock();
     private final Semaphore permits;
     private int finalCount;
@@ -153,6 +160,8 @@ public final class ExecutionRun {
             state.values = largeValues;
             states.put(spec.id(), state);
         }
+        this.events = RunEvents.open(host.eventHub(), base, this::nodeRuns);
+        states.values().forEach(state -> state.events = events);
         ObjectNode execution = JsonNodeFactory.instance.objectNode();
         execution.put("id", base.id());
         execution.put("workflowId", base.workflowId());
@@ -216,6 +225,7 @@ public final class ExecutionRun {
         recordedWaiting = base.status() == ExecutionStatus.WAITING;
         if (base.status() != ExecutionStatus.RUNNING && base.status() != ExecutionStatus.WAITING) {
             host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
+            events.execution(record(ExecutionStatus.RUNNING, null, null, null));
         }
         Long timeoutMs = definition.settings().timeoutMs();
         if (timeoutMs != null) {
@@ -249,6 +259,7 @@ public final class ExecutionRun {
             if (active > 0 && recordedWaiting) {
                 recordedWaiting = false;
                 host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
+                events.execution(record(ExecutionStatus.RUNNING, null, null, null));
             }
         } finally {
             lock.unlock();
@@ -330,6 +341,7 @@ public final class ExecutionRun {
             state.finishedAt = Timestamps.now();
             finalCount++;
             host.repository().saveNodeRun(base.id(), state.snapshot());
+            events.node(state);
         }
     }
 
@@ -344,6 +356,7 @@ public final class ExecutionRun {
             state.status = NodeRunStatus.SKIPPED;
             state.finishedAt = Timestamps.now();
             host.repository().saveNodeRun(base.id(), state.snapshot());
+            events.node(state);
             return true;
         }
         NodeType type;
@@ -358,6 +371,7 @@ public final class ExecutionRun {
                     "unavailable", "node.type.unavailable", null, null);
             state.finishedAt = Timestamps.now();
             host.repository().saveNodeRun(base.id(), state.snapshot());
+            events.node(state);
             return true;
         }
         String cacheKey = spec.cacheTtlSeconds() == null ? null : cacheKey(state, type);
@@ -373,6 +387,7 @@ public final class ExecutionRun {
             state.error = null;
             state.timedOut = false;
             host.repository().saveNodeRun(base.id(), state.snapshot());
+            events.node(state);
             Throwable failure = null;
             NodeResult result = null;
             ScheduledFuture<?> timeout = null;
@@ -419,6 +434,7 @@ public final class ExecutionRun {
                 state.log("info", "waiting for a decision: one of " + state.wait.decisions()
                         + (state.wait.deadline() == null ? "" : ", until " + state.wait.deadline()));
                 host.repository().saveNodeRun(base.id(), state.snapshot());
+                events.node(state);
                 return true;
             }
             if (failure == null && result != null) {
@@ -429,6 +445,7 @@ public final class ExecutionRun {
                 state.status = NodeRunStatus.SUCCEEDED;
                 state.finishedAt = Timestamps.now();
                 host.repository().saveNodeRun(base.id(), state.snapshot());
+                events.node(state);
                 if (cacheKey != null) {
                     try {
                         host.nodeResultCache().put(cacheKey, state.outputs, java.time.Duration.ofSeconds(spec.cacheTtlSeconds()));
@@ -457,6 +474,7 @@ public final class ExecutionRun {
                 long delay = retry.delayBefore(state.attempts + 1);
                 state.log("warn", "attempt " + state.attempts + " failed: " + state.error.message() + "; retrying in " + delay + " ms");
                 host.repository().saveNodeRun(base.id(), state.snapshot());
+                events.node(state);
                 state.attach();
                 try {
                     if (abort == Abort.NONE) {
@@ -476,6 +494,7 @@ public final class ExecutionRun {
             }
             state.finishedAt = Timestamps.now();
             host.repository().saveNodeRun(base.id(), state.snapshot());
+            events.node(state);
             return true;
         }
     }
@@ -518,6 +537,7 @@ public final class ExecutionRun {
         state.finishedAt = state.startedAt;
         state.log("info", "served from cache (key " + key.substring(0, 12) + ")");
         host.repository().saveNodeRun(base.id(), state.snapshot());
+        events.node(state);
         return true;
     }
 
@@ -671,11 +691,13 @@ public final class ExecutionRun {
                 state.waitTimer = null;
             }
             host.repository().saveNodeRun(base.id(), state.snapshot());
+            events.node(state);
             waiting--;
             active++;
             if (recordedWaiting) {
                 recordedWaiting = false;
                 host.repository().updateExecution(record(ExecutionStatus.RUNNING, null, null, null));
+                events.execution(record(ExecutionStatus.RUNNING, null, null, null));
             }
         } finally {
             lock.unlock();
@@ -690,6 +712,7 @@ public final class ExecutionRun {
         state.status = NodeRunStatus.SKIPPED;
         state.finishedAt = Timestamps.now();
         host.repository().saveNodeRun(base.id(), state.snapshot());
+        events.node(state);
         return true;
     }
 
@@ -835,6 +858,7 @@ public final class ExecutionRun {
                     target.finishedAt = Timestamps.now();
                     finalCount++;
                     host.repository().saveNodeRun(base.id(), target.snapshot());
+                    events.node(target);
                     afterFinal(target, ready, live);
                 } else {
                     ready.add(target);
@@ -876,6 +900,7 @@ public final class ExecutionRun {
                 if (waiting > 0 && !recordedWaiting) { // nothing runs; what is left hangs on waiting nodes
                     recordedWaiting = true;
                     host.repository().updateExecution(record(ExecutionStatus.WAITING, null, null, null));
+                    events.execution(record(ExecutionStatus.WAITING, null, null, null));
                     host.waiting(this);
                 }
                 return;
@@ -889,6 +914,7 @@ public final class ExecutionRun {
                     state.status = NodeRunStatus.SKIPPED;
                     state.finishedAt = Timestamps.now();
                     host.repository().saveNodeRun(base.id(), state.snapshot());
+                    events.node(state);
                 } else if (state.status == NodeRunStatus.WAITING) {
                     if (state.waitTimer != null) {
                         state.waitTimer.cancel(false);
@@ -897,6 +923,7 @@ public final class ExecutionRun {
                     state.error = abortError == null ? ErrorInfo.of("aborted while waiting") : abortError;
                     state.finishedAt = Timestamps.now();
                     host.repository().saveNodeRun(base.id(), state.snapshot());
+                    events.node(state);
                 }
             }
             ExecutionStatus status = switch (abort) {
@@ -912,6 +939,7 @@ public final class ExecutionRun {
             executionTimeout.cancel(false);
         }
         host.repository().updateExecution(done);
+        events.execution(done);
         host.finished(this, withNodes(done));
     }
 
@@ -929,6 +957,13 @@ public final class ExecutionRun {
     private Execution record(ExecutionStatus status, Instant finishedAt, ObjectNode outputs, ErrorInfo error) {
         return new Execution(base.id(), base.workflowId(), base.workflowVersion(), status, base.trigger(), base.input(),
                 base.createdAt(), startedAt, finishedAt, outputs, error, List.of());
+    }
+
+    /** Every node's run as it is now (for a subscriber's snapshot). */
+    private List<NodeRun> nodeRuns() {
+        List<NodeRun> nodes = new ArrayList<>(states.size());
+        states.values().forEach(s -> nodes.add(s.snapshot()));
+        return nodes;
     }
 
     private Execution withNodes(Execution execution) {

@@ -47,6 +47,8 @@ final class NodeState {
     boolean deciding;
     /** While waiting with a timeout: the timer that applies the default decision. */
     java.util.concurrent.ScheduledFuture<?> waitTimer;
+    /** Where its log lines and progress go live (set once by the run before it starts). */
+    RunEvents events;
 
     NodeState(NodeSpec spec) {
         this.spec = spec;
@@ -92,8 +94,15 @@ final class NodeState {
     }
 
     void log(String level, String message) {
+        LogLine line = new LogLine(Timestamps.now(), level, message);
+        int index;
         synchronized (logs) {
-            logs.add(new LogLine(Timestamps.now(), level, message));
+            logs.add(line);
+            index = logs.size() - 1;
+        }
+        // outside the logs' monitor: a subscriber's snapshot takes the channel's monitor, then this one
+        if (events != null) {
+            events.log(this, line, index);
         }
     }
 }

@@ -163,6 +163,9 @@ final class RunNodeContext implements NodeContext {
         if (message != null && !message.isBlank()) {
             state.log("progress", Math.round(progress * 100) + "% " + message);
         }
+        if (state.events != null) {
+            state.events.progress(state, progress, message);
+        }
     }
 
     @Override
