@@ -19,7 +19,11 @@ import java.util.TreeMap;
  * variables, overlaid by {@code -D} system properties given to the JVM.
  *
  * <p>An environment variable maps to a key by lower-casing it and turning {@code _} into {@code .}:
- * {@code QFLOW_DB_URL} sets {@code qflow.db.url}. Relative paths in {@link #PATH_KEYS} are resolved
+ * {@code QFLOW_DB_URL} sets {@code qflow.db.url}. Keys are case-sensitive and many are camel-case
+ * ({@code qflow.retention.maxAgeDays}), which an environment variable cannot spell: it sets the key of
+ * that spelling when {@code conf/qflow.properties} names it, as a setting or in a comment
+ * ({@code #qflow.webhook.maxBodyBytes=}), so {@code QFLOW_RETENTION_MAXAGEDAYS} reaches
+ * {@code qflow.retention.maxAgeDays}. Relative paths in {@link #PATH_KEYS} are resolved
  * against the distribution home, so the folder can be moved and started from anywhere.
  */
 final class Settings {
@@ -42,6 +46,9 @@ final class Settings {
             FEATURES, "platform,core,triggers,python");
 
     private static final String ENV_PREFIX = "QFLOW_";
+    /** A {@code qflow.*} key at the start of a line of the properties file, commented out or not. */
+    private static final java.util.regex.Pattern NAMED_KEY =
+            java.util.regex.Pattern.compile("^\\s*#?\\s*(qflow\\.[A-Za-z0-9.]+)\\s*[=:]");
 
     private final Map<String, String> values;
 
@@ -56,8 +63,15 @@ final class Settings {
      */
     static Settings load(Path home, Map<String, String> env, Properties systemProps) throws IOException {
         Map<String, String> values = new TreeMap<>(DEFAULTS);
+        Map<String, String> spellings = new java.util.HashMap<>();
         Path file = home.resolve("conf").resolve("qflow.properties");
         if (Files.isRegularFile(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                java.util.regex.Matcher named = NAMED_KEY.matcher(line);
+                if (named.find()) {
+                    spellings.put(named.group(1).toLowerCase(Locale.ROOT), named.group(1));
+                }
+            }
             Properties props = new Properties();
             try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 props.load(in);
@@ -66,7 +80,8 @@ final class Settings {
         }
         env.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                values.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+                String key = name.toLowerCase(Locale.ROOT).replace('_', '.');
+                values.put(spellings.getOrDefault(key, key), value);
             }
         });
         systemProps.stringPropertyNames().stream()

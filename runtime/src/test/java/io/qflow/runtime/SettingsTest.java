@@ -25,6 +25,21 @@ class SettingsTest {
     }
 
     @Test
+    void anEnvironmentVariableSetsTheCamelCaseKeyTheFileNames() throws Exception {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/qflow.properties"),
+                "qflow.retention.maxAgeDays=30\n# a comment\n#qflow.webhook.maxBodyBytes=10485760\n");
+
+        Settings settings = Settings.load(home, Map.of("QFLOW_RETENTION_MAXAGEDAYS", "7",
+                "QFLOW_WEBHOOK_MAXBODYBYTES", "1024", "QFLOW_SOME_NEW_KEY", "x"), new Properties());
+
+        assertEquals("7", settings.get("qflow.retention.maxAgeDays"));
+        assertEquals("1024", settings.get("qflow.webhook.maxBodyBytes"));
+        assertEquals(null, settings.get("qflow.webhook.maxbodybytes"));
+        assertEquals("x", settings.get("qflow.some.new.key"), "a key the file does not name keeps the plain mapping");
+    }
+
+    @Test
     void environmentWinsOverTheFileAndSystemPropertiesOverBoth() throws Exception {
         Files.createDirectories(home.resolve("conf"));
         Files.writeString(home.resolve("conf/qflow.properties"),
