@@ -177,16 +177,6 @@ final class ExecutionRoutes {
         }
     }
 
-    private Execution awaitSettled(Execution started, Duration timeout) throws NotFoundException {
-        try {
-            return executions.awaitSettled(started.id(), timeout);
-        } catch (InterruptedException e) {
-            // The server is stopping: answer with what is known; the run goes on and is never lost.
-            Thread.currentThread().interrupt();
-            return executions.get(started.id()).orElse(started);
-        }
-    }
-
     private void list(Context ctx) throws Exception {
         int limit = limit(ctx.queryParam("limit"));
         // One more than asked tells whether another page exists.

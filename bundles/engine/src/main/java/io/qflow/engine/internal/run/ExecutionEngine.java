@@ -112,15 +112,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
 
     @Override
     public Execution start(String workflowId, JsonNode input, String trigger) throws NotFoundException, ValidationException {
-        if (shuttingDown) {
-            throw new IllegalStateException("the engine is stopping");
-        }
-        StoredWorkflow workflow = currentWorkflow(workflowId);
-        Prepared ready = prepare(workflow);
-        if (!ready.result().valid()) {
-            throw new ValidationException("workflow '" + workflowId + "' cannot run", ready.result().problems());
-        }
-        return insertAndLaunch(workflow, ready, input, trigger, Map.of(), true);
+        return accept(workflowId, input, trigger, true);
     }
 
     /**
@@ -131,6 +123,15 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     @Override
     public Execution run(String workflowId, JsonNode input, String trigger, Duration timeout)
             throws NotFoundException, ValidationException, InterruptedException {
+        Execution started = accept(workflowId, input, trigger, false);
+        Execution settled = awaitSettled(started.id(), timeout);
+        executions.flush(started.id());
+        return settled;
+    }
+
+    /** A new run of the workflow's current version, validated, accepted and launched. */
+    private Execution accept(String workflowId, JsonNode input, String trigger, boolean durableAccept)
+            throws NotFoundException, ValidationException {
         if (shuttingDown) {
             throw new IllegalStateException("the engine is stopping");
         }
@@ -139,10 +140,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         if (!ready.result().valid()) {
             throw new ValidationException("workflow '" + workflowId + "' cannot run", ready.result().problems());
         }
-        Execution started = insertAndLaunch(workflow, ready, input, trigger, Map.of(), false);
-        Execution settled = awaitSettled(started.id(), timeout);
-        executions.flush(started.id());
-        return settled;
+        return insertAndLaunch(workflow, ready, input, trigger, Map.of(), durableAccept);
     }
 
     /**
