@@ -166,14 +166,26 @@ public final class Activations implements TriggerService, AutoCloseable {
     public TriggerStatus status(String workflowId) throws NotFoundException {
         StoredWorkflow workflow = workflows.get(workflowId)
                 .orElseThrow(() -> new NotFoundException("no workflow with id '" + workflowId + "'"));
-        return status(workflow);
+        // Under the lock: a reconcile stops the old triggers before it records why they are not
+        // running; a reader in between would report that passing "stopped" as the reason.
+        lock.lock();
+        try {
+            return status(workflow);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public List<TriggerStatus> activations() {
         List<TriggerStatus> all = new ArrayList<>();
-        for (DocumentRepository.Document doc : documents.list(COLLECTION)) {
-            workflows.get(doc.key()).ifPresent(w -> all.add(status(w)));
+        lock.lock();
+        try {
+            for (DocumentRepository.Document doc : documents.list(COLLECTION)) {
+                workflows.get(doc.key()).ifPresent(w -> all.add(status(w)));
+            }
+        } finally {
+            lock.unlock();
         }
         return all;
     }
