@@ -30,6 +30,12 @@ final class HostIsolation {
     private final String unshareProblem;
     private final Cgroups cgroups;
     private final AtomicLong counter = new AtomicLong();
+    /**
+     * Part of every worker's cgroup name: the pid and a counter alone repeat when the bundle is
+     * updated (a new instance counts from 1 again while the old one's workers still run) or a pid
+     * is reused, and two workers in one group kill each other when either goes.
+     */
+    private final String instance = Long.toHexString(new java.security.SecureRandom().nextLong() >>> 16);
 
     private HostIsolation(boolean unshare, String unshareProblem, Cgroups cgroups) {
         this.unshare = unshare;
@@ -84,7 +90,7 @@ final class HostIsolation {
         }
         Map<String, Object> workerLimits = new LinkedHashMap<>();
         workerLimits.put("memoryBytes", limits.memoryBytes());
-        List<Path> groups = cgroups.create("w" + ProcessHandle.current().pid() + "-" + counter.incrementAndGet(), limits);
+        List<Path> groups = cgroups.create("w" + ProcessHandle.current().pid() + "-" + instance + "-" + counter.incrementAndGet(), limits);
         if (!groups.isEmpty()) {
             workerLimits.put("cgroups", groups.stream().map(Path::toString).toList());
         }
@@ -224,25 +230,25 @@ final class HostIsolation {
             long quota = Math.max(1000, Math.round(limits.cpus() * 100_000));
             try {
                 if (v2 && pids != null) {
-                    Path g = Files.createDirectories(pids.resolve(name));
+                    Path g = Files.createDirectory(pids.resolve(name));
                     made.add(g);
                     Files.writeString(g.resolve("pids.max"), Integer.toString(limits.maxProcesses()));
                     Files.writeString(g.resolve("cpu.max"), quota + " 100000");
                     return made;
                 }
                 if (pids != null) {
-                    Path g = Files.createDirectories(pids.resolve(name));
+                    Path g = Files.createDirectory(pids.resolve(name));
                     made.add(g);
                     Files.writeString(g.resolve("pids.max"), Integer.toString(limits.maxProcesses()));
                 }
                 if (cpu != null) {
-                    Path g = Files.createDirectories(cpu.resolve(name));
+                    Path g = Files.createDirectory(cpu.resolve(name));
                     made.add(g);
                     Files.writeString(g.resolve("cpu.cfs_period_us"), "100000");
                     Files.writeString(g.resolve("cpu.cfs_quota_us"), Long.toString(quota));
                 }
                 if (memory != null) {
-                    Path g = Files.createDirectories(memory.resolve(name));
+                    Path g = Files.createDirectory(memory.resolve(name));
                     made.add(g);
                     // RLIMIT_AS gives Python a MemoryError first; this stops what it does not cover (children, mmap).
                     Files.writeString(g.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes() + 64L * 1024 * 1024));

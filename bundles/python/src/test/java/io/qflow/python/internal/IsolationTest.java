@@ -51,6 +51,23 @@ class IsolationTest {
         return CompletableFuture.supplyAsync(h::run);
     }
 
+    /**
+     * A second process backend in the same JVM (the bundle updated while the old one's workers still
+     * run) makes its own cgroups: sharing one, either backend's cleanup killed the other's workers.
+     */
+    @Test
+    void twoBackendsInOneJvmNeverShareAWorkerCgroup() {
+        HostIsolation.Sandbox first = HostIsolation.probe().sandbox(io.qflow.python.spi.Limits.DEFAULT);
+        HostIsolation.Sandbox second = HostIsolation.probe().sandbox(io.qflow.python.spi.Limits.DEFAULT);
+        try {
+            assertFalse(first.groups().isEmpty(), "this host gives workers a cgroup (see everyLimitIsEnforcedOnThisHost)");
+            assertTrue(first.groups().stream().noneMatch(second.groups()::contains), first.groups() + " vs " + second.groups());
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
     @Test
     void everyLimitIsEnforcedOnThisHost() {
         JsonNode backends = python.adapter.interpreters().get("backends");
