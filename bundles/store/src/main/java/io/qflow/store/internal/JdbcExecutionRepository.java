@@ -331,22 +331,26 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     }
 
     /*
-     * Retention deletes run on their own pooled connection, not through the group commit: a batch
-     * of them is one DELETE statement (node runs go by ON DELETE CASCADE) in one short transaction,
-     * and rows of final executions are not written by the engine any more, so they do not hold up
-     * its writes. A final execution that a concurrent retry reopens is no longer matched.
+     * Retention deletes run on their own pooled connection, not through the group commit. A batch
+     * first reads the ids that go from an index (the newest-first order of executions_by_created_at),
+     * then deletes them by primary key in one short transaction (node runs go by ON DELETE CASCADE).
+     * One DELETE ... WHERE id IN (subquery) made H2 test every row of the table against the
+     * subquery's result, a cost that grew with the history and took a core under load. Rows of
+     * final executions are not written by the engine any more, so they do not hold up its writes;
+     * a final execution that a concurrent retry reopens is no longer matched.
      */
     @Override
     public int deleteFinishedBefore(Instant cutoff, int limit) {
         requirePositive(limit);
-        String sql = "DELETE FROM executions WHERE id IN (SELECT d.id FROM executions d WHERE d.status IN " + FINAL
-                + " AND COALESCE(d.finished_at, d.created_at) < ? ORDER BY COALESCE(d.finished_at, d.created_at), d.id"
-                + " FETCH FIRST " + limit + " ROWS ONLY) AND status IN " + FINAL;
-        return transactions.single("Deleting executions finished before " + cutoff, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        String select = "SELECT id FROM executions WHERE status IN " + FINAL
+                + " AND COALESCE(finished_at, created_at) < ? ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY";
+        return transactions.inTransaction("Deleting executions finished before " + cutoff, connection -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(select)) {
                 ColumnCodec.setInstant(statement, 1, cutoff);
-                return statement.executeUpdate();
+                readIds(statement, ids);
             }
+            return deleteFinished(connection, ids);
         });
     }
 
@@ -356,17 +360,55 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         if (keepNewest < 0) {
             throw new IllegalArgumentException("keepNewest must not be negative, was " + keepNewest);
         }
-        // The newest final execution that goes (the first past the kept ones), then it and older ones.
-        String boundary = "SELECT b.created_at, b.id FROM executions b WHERE b.status IN " + FINAL
-                + " ORDER BY b.created_at DESC, b.id DESC OFFSET " + keepNewest + " ROWS FETCH FIRST 1 ROWS ONLY";
-        String sql = "DELETE FROM executions WHERE id IN (SELECT d.id FROM executions d WHERE d.status IN " + FINAL
-                + " AND (d.created_at, d.id) <= (" + boundary + ") ORDER BY d.created_at, d.id FETCH FIRST " + limit
-                + " ROWS ONLY) AND status IN " + FINAL;
-        return transactions.single("Deleting finished executions beyond the newest " + keepNewest, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                return statement.executeUpdate();
+        // The newest final execution that goes (the first past the kept ones), then the oldest up to it.
+        String boundary = "SELECT created_at, id FROM executions WHERE status IN " + FINAL
+                + " ORDER BY created_at DESC, id DESC OFFSET " + keepNewest + " ROWS FETCH FIRST 1 ROWS ONLY";
+        String select = "SELECT id FROM executions WHERE status IN " + FINAL
+                + " AND (created_at < ? OR (created_at = ? AND id <= ?)) ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY";
+        return transactions.inTransaction("Deleting finished executions beyond the newest " + keepNewest, connection -> {
+            Instant createdAt;
+            String id;
+            try (PreparedStatement statement = connection.prepareStatement(boundary); ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return 0;
+                }
+                createdAt = ColumnCodec.getInstant(row, "created_at");
+                id = row.getString(2);
             }
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(select)) {
+                ColumnCodec.setInstant(statement, 1, createdAt);
+                ColumnCodec.setInstant(statement, 2, createdAt);
+                statement.setString(3, id);
+                readIds(statement, ids);
+            }
+            return deleteFinished(connection, ids);
         });
+    }
+
+    private static void readIds(PreparedStatement statement, List<String> ids) throws SQLException {
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                ids.add(rows.getString(1));
+            }
+        }
+    }
+
+    private static int deleteFinished(Connection connection, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM executions WHERE id = ? AND status IN " + FINAL)) {
+            for (String id : ids) {
+                delete.setString(1, id);
+                delete.addBatch();
+            }
+            int deleted = 0;
+            for (int n : delete.executeBatch()) {
+                deleted += Math.max(0, n);
+            }
+            return deleted;
+        }
     }
 
     private static void requirePositive(int limit) {
