@@ -53,6 +53,27 @@ class ValidationTest {
     }
 
     @Test
+    void pythonSettingsAreCheckedWhenTheWorkflowIsSaved() throws Exception {
+        String doc = """
+            {'name': 'py', 'settings': {'python': {'verison': '3.13', 'version': '3.1l', 'backend': 'docker',
+              'requirements': 'pyyaml', 'limits': {'memoryMb': 0.5, 'network': 'no', 'gpus': 1, 'timeoutSeconds': 5}}},
+             'nodes': [{'id': 'v', 'type': 'test.value', 'config': {'value': 1}}]}""";
+        ValidationException e = assertThrows(ValidationException.class, () -> engine.workflows().create(json(doc)));
+        Set<String> pointers = e.problems().stream().map(Problem::field).collect(Collectors.toSet());
+        assertEquals(Set.of("/settings/python/verison", "/settings/python/version", "/settings/python/requirements",
+                "/settings/python/limits/memoryMb", "/settings/python/limits/network", "/settings/python/limits/gpus"), pointers,
+                e.problems().toString());
+        assertTrue(e.problems().stream().allMatch(p -> p.code().equals("settings.python")), e.problems().toString());
+        assertTrue(engine.workflows().list().isEmpty(), "nothing is stored");
+
+        String good = """
+            {'name': 'py', 'settings': {'python': {'version': '3.13', 'backend': 'process', 'environment': 'default',
+              'requirements': ['pyyaml==6.0.2'], 'limits': {'memoryMb': 256, 'cpus': 0.5, 'network': false, 'timeoutSeconds': 2.5}}},
+             'nodes': [{'id': 'v', 'type': 'test.value', 'config': {'value': 1}}]}""";
+        assertEquals(1, engine.workflows().create(json(good)).version());
+    }
+
+    @Test
     void cyclesAreRefused() {
         String doc = """
             {'name': 'loop', 'nodes': [

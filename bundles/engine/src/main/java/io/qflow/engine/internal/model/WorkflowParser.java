@@ -113,6 +113,10 @@ public final class WorkflowParser {
                         + persistenceNode, null, null, "/settings/persistence"));
             }
         }
+        JsonNode python = settings.get("python");
+        if (python != null && !python.isNull()) {
+            PythonSettingsRules.check(python, problems);
+        }
         return new WorkflowSettings(timeoutMs, parallelism, vars, errorWorkflow, persistence);
     }
 
