@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import { after, before } from 'node:test'
+import assert from 'node:assert/strict'
 
 const HERE = new URL('.', import.meta.url).pathname
 export const REPO = resolve(HERE, '../../..')
@@ -38,8 +39,11 @@ export async function until(what, probe, ms = 30000, every = 100) {
   }
 }
 
-/** Starts a copy of the distribution; resolves when health is UP and `/` serves the editor. */
-export async function startRuntime() {
+/**
+ * Starts a copy of the distribution; resolves when health is UP and `/` serves the editor.
+ * `env` adds environment variables (settings such as QFLOW_PYTHON_FINDLINKS) to the process.
+ */
+export async function startRuntime({ env = {} } = {}) {
   if (!existsSync(join(DIST, 'bin/qflow'))) throw new Error(`No distribution at ${DIST}: build it first (mvn install -pl runtime -am)`)
   const dir = mkdtempSync(join(tmpdir(), 'qflow-editor-e2e-'))
   cpSync(DIST, dir, { recursive: true })
@@ -50,7 +54,7 @@ export async function startRuntime() {
   let log = ''
   const child = spawn(join(dir, 'bin/qflow'), [], {
     cwd: dir,
-    env: { ...process.env, QFLOW_PORT: String(port), QFLOW_HOST: '127.0.0.1', QFLOW_DATA: join(dir, 'data'), QFLOW_PLUGINS: join(dir, 'plugins') },
+    env: { ...process.env, ...env, QFLOW_PORT: String(port), QFLOW_HOST: '127.0.0.1', QFLOW_DATA: join(dir, 'data'), QFLOW_PLUGINS: join(dir, 'plugins') },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   })
@@ -163,11 +167,12 @@ export function pluginJar() {
 /**
  * For a test file: one runtime and one browser for all its tests, started before the first and
  * stopped after the last. The returned object's `runtime`, `browser` and `page` are set once started.
+ * `options` go to startRuntime.
  */
-export function runtimeAndBrowser() {
+export function runtimeAndBrowser(options) {
   const shared = {}
   before(async () => {
-    shared.runtime = await startRuntime()
+    shared.runtime = await startRuntime(options)
     shared.browser = await openBrowser()
     shared.page = shared.browser.page
   })
@@ -176,4 +181,9 @@ export function runtimeAndBrowser() {
     if (shared.runtime) await shared.runtime.stop()
   })
   return shared
+}
+
+/** Fails when the browser logged a console error or an uncaught page error. */
+export function noConsoleErrors(browser) {
+  assert.deepEqual(browser.errors(), [], 'the browser console stays free of errors')
 }

@@ -1,10 +1,15 @@
 import { defineStore } from 'pinia'
-import { api } from '../lib/api.js'
+import { api, BASE, token } from '../lib/api.js'
+
+/** After the server refused or ended the change stream for good (EventSource gives up), a new one is opened this much later. */
+export const RECONNECT_MS = 3000
+let loads = 0
 
 /**
- * The live node catalogue (GET /node-types). follow() re-reads it every couple of seconds so a
- * plugin dropped into plugins/ (or removed) shows in the palette without a reload; only a real
- * change replaces the list, so the palette does not re-render for nothing.
+ * The live node catalogue (GET /node-types). follow() re-reads it whenever the server says it
+ * changed (GET /node-types/events), so a plugin dropped into plugins/ (or removed) shows in the
+ * palette without a reload; only a real change replaces the list, so the palette does not
+ * re-render for nothing.
  */
 export const useCatalog = defineStore('catalog', {
   state: () => ({ types: [], loaded: false, error: null, signature: '', query: '' }),
@@ -38,23 +43,39 @@ export const useCatalog = defineStore('catalog', {
       this.error = null
     },
     async load() {
+      // changes can come in quick succession: only the answer to the latest request is kept
+      const mine = ++loads
       try {
-        this.setTypes(await api.get('/node-types'))
+        const types = await api.get('/node-types')
+        if (mine === loads) this.setTypes(types)
       } catch (e) {
-        this.error = e.message
+        if (mine === loads) this.error = e.message
       }
     },
-    /** Polls until the returned stop function is called. */
-    follow(intervalMs = 1500) {
+    /**
+     * Follows the catalogue's Server-Sent Events until the returned stop function is called: the
+     * list is read again on each `changed` event and each time the stream (re)opens, which catches
+     * up on whatever changed while it was down. EventSource reconnects by itself after a network
+     * error; when it gives up (an error answer), a new stream is opened after RECONNECT_MS.
+     */
+    follow() {
       let stopped = false
+      let source = null
       let timer = null
-      const tick = async () => {
+      const connect = () => {
         if (stopped) return
-        await this.load()
-        if (!stopped) timer = setTimeout(tick, intervalMs)
+        const t = token()
+        source = new EventSource(`${BASE}/node-types/events${t ? `?access_token=${encodeURIComponent(t)}` : ''}`)
+        source.onopen = () => this.load()
+        source.addEventListener('changed', () => this.load())
+        source.onerror = () => {
+          if (source.readyState !== EventSource.CLOSED) return
+          this.load()
+          timer = setTimeout(connect, RECONNECT_MS)
+        }
       }
-      tick()
-      return () => { stopped = true; clearTimeout(timer) }
+      connect()
+      return () => { stopped = true; clearTimeout(timer); if (source) source.close() }
     },
     inputs(type) { return (this.byType[type] && this.byType[type].inputs) || [] },
     outputs(type) { return (this.byType[type] && this.byType[type].outputs) || [] },

@@ -37,8 +37,11 @@ export const useWorkflows = defineStore('workflows', {
       await api.del(`/workflows/${encodeURIComponent(id)}`)
       this.items = this.items.filter((w) => w.id !== id)
     },
+    /** Stores an imported document as a new workflow: its id is kept unless a workflow already has it. */
     async importDocument(doc) {
       const copy = strip(doc)
+      await this.load()
+      if (copy.id && this.items.some((w) => w.id === copy.id)) delete copy.id
       const saved = await api.post('/workflows', copy)
       await this.load()
       return saved

@@ -24,8 +24,9 @@ final class NodeTypeRoutes {
 
     void register(RoutesConfig routes) {
         routes.get(RestApi.BASE + "/node-types", this::list);
-        // Before /node-types/{type}: "compatibility" cannot be a type id (those are dotted).
+        // Before /node-types/{type}: "compatibility" and "events" cannot be type ids (those are dotted).
         routes.get(RestApi.BASE + "/node-types/compatibility", this::compatibility);
+        routes.get(NodeTypeEvents.PATH, new NodeTypeEvents(catalog, json.mapper())::stream);
         routes.get(RestApi.BASE + "/node-types/{type}", this::one);
     }
 

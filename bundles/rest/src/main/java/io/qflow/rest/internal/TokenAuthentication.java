@@ -21,7 +21,7 @@ final class TokenAuthentication implements Handler {
     /** The query parameter the event streams accept instead of the Authorization header. */
     static final String ACCESS_TOKEN = "access_token";
     private static final java.util.regex.Pattern STREAMS = java.util.regex.Pattern.compile(
-            java.util.regex.Pattern.quote(RestApi.BASE) + "(/executions/[^/]+)?/(events|ws)");
+            java.util.regex.Pattern.quote(RestApi.BASE) + "((/executions/[^/]+)?/(events|ws)|/node-types/events)");
 
     private final ApiTokens tokens;
 
