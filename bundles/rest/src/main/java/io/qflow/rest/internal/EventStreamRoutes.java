@@ -9,10 +9,7 @@ import io.qflow.engine.EventSubscription;
 import io.qflow.engine.ExecutionEvent;
 import io.qflow.engine.ExecutionMonitor;
 import io.qflow.engine.NotFoundException;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -77,27 +74,18 @@ final class EventStreamRoutes {
     /**
      * Streams on this request's (virtual) thread until the stream ends or the client goes away. The
      * subscription is made before answering, so an unknown execution is a plain 404 problem.
-     * Written directly rather than with Javalin's SseHandler, which answers an empty 200 unless the
-     * request says {@code Accept: text/event-stream} (curl and many clients do not).
      */
     private void sse(Context ctx, EventSubscription subscription) throws IOException {
         try (subscription) {
-            HttpServletResponse response = ctx.res();
-            response.setStatus(200);
-            response.setCharacterEncoding("UTF-8");
-            response.setContentType("text/event-stream");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
-            OutputStream out = response.getOutputStream();
-            write(out, ": qflow events\n\n");
+            SseStream stream = SseStream.open(ctx, "qflow events");
             while (true) {
                 ExecutionEvent event = subscription.next(KEEP_ALIVE);
                 if (event != null) {
-                    write(out, "event: " + event.type().json() + "\nid: " + event.seq() + "\ndata: " + json.text(event) + "\n\n");
+                    stream.event(event.type().json(), Long.toString(event.seq()), json.text(event));
                 } else if (subscription.ended()) {
                     return;
                 } else {
-                    write(out, ": keep-alive\n\n");
+                    stream.keepAlive();
                 }
             }
         } catch (InterruptedException e) {
@@ -105,11 +93,6 @@ final class EventStreamRoutes {
         } catch (IOException gone) {
             LOG.debug("event stream client went away: {}", gone.toString()); // the client closed the stream
         }
-    }
-
-    private static void write(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     /** What a socket follows, decided when it connects (from its path and query). */

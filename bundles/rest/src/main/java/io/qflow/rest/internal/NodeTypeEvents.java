@@ -3,10 +3,7 @@ package io.qflow.rest.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.qflow.engine.NodeCatalog;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,20 +38,13 @@ final class NodeTypeEvents {
     void stream(Context ctx) throws Exception {
         Pending pending = new Pending();
         try (AutoCloseable listening = catalog.onChange(pending)) {
-            HttpServletResponse response = ctx.res();
-            response.setStatus(200);
-            response.setCharacterEncoding("UTF-8");
-            response.setContentType("text/event-stream");
-            response.setHeader("Cache-Control", "no-cache");
-            response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
-            OutputStream out = response.getOutputStream();
-            write(out, ": qflow node types\n\n");
+            SseStream stream = SseStream.open(ctx, "qflow node types");
             while (true) {
                 List<String> types = pending.await(EventStreamRoutes.KEEP_ALIVE);
                 if (types.isEmpty()) {
-                    write(out, ": keep-alive\n\n");
+                    stream.keepAlive();
                 } else {
-                    write(out, "event: changed\ndata: " + mapper.writeValueAsString(Map.of("types", types)) + "\n\n");
+                    stream.event("changed", null, mapper.writeValueAsString(Map.of("types", types)));
                 }
             }
         } catch (InterruptedException e) {
@@ -62,11 +52,6 @@ final class NodeTypeEvents {
         } catch (IOException gone) {
             LOG.debug("node type stream client went away: {}", gone.toString());
         }
-    }
-
-    private static void write(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     /** The type ids changed since the stream last wrote: the catalogue's listener adds, the stream takes them all. */
