@@ -60,7 +60,7 @@ public final class PythonBenchmark {
         String version = args.length > 1 ? args[1] : "3.13";
         Path data = Files.createTempDirectory("qflow-python-bench");
         PythonSettings settings = PythonSettings.from(Map.of("qflow.data", data.toString(), "qflow.python.version", version)::get);
-        try (PythonAdapter adapter = new PythonAdapter(settings, JSON, new NoDocuments(), () -> null, type -> () -> { })) {
+        try (PythonAdapter adapter = new PythonAdapter(settings, JSON, new NoDocuments(), type -> () -> { })) {
             adapter.warmUp();
             NodeType function = adapter.functionNode();
             Interpreter python = InterpreterDiscovery.discover(List.of()).stream().filter(i -> i.version().equals(version)).findFirst()

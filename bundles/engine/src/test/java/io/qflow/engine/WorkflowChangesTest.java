@@ -31,6 +31,30 @@ class WorkflowChangesTest {
         }
     }
 
+    /** Nodes that read the workflow's settings (the Python adapter) see the version their run uses. */
+    @Test
+    void aRunShowsItsWorkflowVersionsPythonSettings() throws Exception {
+        String doc = "{'schemaVersion': 1, 'id': 'py', 'name': 'py', 'settings': {'python': {'version': '%s'}}, 'nodes': ["
+                + "{'id': 'v', 'type': 'test.value', 'config': {'value': '{{ execution.settings.python.version }}'}}], 'connections': []}";
+        String none = "{'schemaVersion': 1, 'id': 'py', 'name': 'py', 'nodes': ["
+                + "{'id': 'v', 'type': 'test.value', 'config': {'value': '{{ execution.settings.python }}'}}], 'connections': []}";
+        TestNodes nodes = new TestNodes();
+        try (Engine engine = Engine.builder().nodeTypes(nodes.value()).workflowRepository(new InMemoryWorkflowRepository())
+                .executionRepository(new InMemoryExecutionRepository()).build()) {
+            engine.workflows().create(json(doc.formatted("3.11")));
+            assertEquals("3.11", outputOf(engine.executions().run("py", null, "manual", Duration.ofSeconds(10))).asText());
+            engine.workflows().update("py", json(doc.formatted("3.13")));
+            assertEquals("3.13", outputOf(engine.executions().run("py", null, "manual", Duration.ofSeconds(10))).asText());
+            engine.workflows().update("py", json(none));
+            assertEquals(json("{}"), outputOf(engine.executions().run("py", null, "manual", Duration.ofSeconds(10))));
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode outputOf(Execution execution) {
+        assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), String.valueOf(execution.error()));
+        return execution.outputs().get("v").get("out");
+    }
+
     private static int valueOf(Execution execution) {
         assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), String.valueOf(execution.error()));
         return execution.outputs().get("v").get("out").intValue();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qflow.engine.WorkflowService;
 import io.qflow.engine.spi.DocumentRepository;
 import io.qflow.python.PythonException;
 import io.qflow.python.PythonException.Kind;
@@ -65,8 +64,7 @@ public final class PythonAdapter implements PythonService, AutoCloseable {
     private final Map<String, AutoCloseable> registered = new ConcurrentHashMap<>();
     private final Object saving = new Object();
 
-    PythonAdapter(PythonSettings settings, ObjectMapper json, DocumentRepository documents, Supplier<WorkflowService> workflows,
-                  NodeTypeRegistrar registrar) {
+    PythonAdapter(PythonSettings settings, ObjectMapper json, DocumentRepository documents, NodeTypeRegistrar registrar) {
         this.settings = settings;
         this.json = json;
         this.documents = documents;
@@ -88,7 +86,7 @@ public final class PythonAdapter implements PythonService, AutoCloseable {
                 settings.blobThreshold());
         this.analyzer = new CodeAnalyzer(runner, Requirements.load(), new ImportPolicy(settings.allowImports(), settings.denyImports()), json);
         this.functions = new PythonFunctions(runner, analyzer, settings.limits());
-        this.nodeRunner = new FunctionNodeRunner(functions, new WorkflowPythonSettings(workflows));
+        this.nodeRunner = new FunctionNodeRunner(functions, new WorkflowPythonSettings());
     }
 
     /** Registers {@code python.function} and every saved node. */

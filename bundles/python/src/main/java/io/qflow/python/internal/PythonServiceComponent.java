@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qflow.engine.EventSubscription;
 import io.qflow.engine.ExecutionEvent;
 import io.qflow.engine.ExecutionMonitor;
-import io.qflow.engine.WorkflowService;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +43,7 @@ public final class PythonServiceComponent implements PythonService {
     private volatile boolean active = true;
 
     @Activate
-    public PythonServiceComponent(BundleContext context, @Reference DocumentRepository documents, @Reference WorkflowService workflows) {
+    public PythonServiceComponent(BundleContext context, @Reference DocumentRepository documents) {
         PythonSettings settings = PythonSettings.from(context::getProperty);
         NodeTypeRegistrar registrar = type -> {
             Hashtable<String, Object> props = new Hashtable<>();
@@ -58,7 +57,7 @@ public final class PythonServiceComponent implements PythonService {
                 }
             };
         };
-        this.adapter = new PythonAdapter(settings, new ObjectMapper(), documents, () -> workflows, registrar);
+        this.adapter = new PythonAdapter(settings, new ObjectMapper(), documents, registrar);
         adapter.start();
         Thread.ofVirtual().name("python-warm-up").start(() -> {
             if (active) {

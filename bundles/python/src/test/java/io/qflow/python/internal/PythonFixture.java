@@ -34,7 +34,7 @@ final class PythonFixture implements AutoCloseable {
         props.put("qflow.python.version", "3.13");
         props.putAll(extra);
         PythonSettings settings = PythonSettings.from(props::get);
-        this.adapter = new PythonAdapter(settings, JSON, documents, () -> null, type -> {
+        this.adapter = new PythonAdapter(settings, JSON, documents, type -> {
             types.put(type.descriptor().type(), type);
             return () -> types.remove(type.descriptor().type(), type);
         });

@@ -58,11 +58,11 @@ public final class WorkflowParser {
         Long timeoutMs = null;
         int parallelism = WorkflowSettings.DEFAULT_PARALLELISM;
         if (settings == null || settings.isNull()) {
-            return new WorkflowSettings(null, parallelism, vars, null, Persistence.STEPS);
+            return new WorkflowSettings(null, parallelism, vars, null, Persistence.STEPS, JsonNodeFactory.instance.objectNode());
         }
         if (!settings.isObject()) {
             problems.add(new Problem("settings.invalid", "\"settings\" must be an object", null, null, "/settings"));
-            return new WorkflowSettings(null, parallelism, vars, null, Persistence.STEPS);
+            return new WorkflowSettings(null, parallelism, vars, null, Persistence.STEPS, JsonNodeFactory.instance.objectNode());
         }
         JsonNode timeout = settings.get("timeoutSeconds");
         if (timeout != null && !timeout.isNull()) {
@@ -113,11 +113,15 @@ public final class WorkflowParser {
                         + persistenceNode, null, null, "/settings/persistence"));
             }
         }
+        ObjectNode pythonSettings = JsonNodeFactory.instance.objectNode();
         JsonNode python = settings.get("python");
         if (python != null && !python.isNull()) {
             PythonSettingsRules.check(python, problems);
+            if (python instanceof ObjectNode object) {
+                pythonSettings = object.deepCopy();
+            }
         }
-        return new WorkflowSettings(timeoutMs, parallelism, vars, errorWorkflow, persistence);
+        return new WorkflowSettings(timeoutMs, parallelism, vars, errorWorkflow, persistence, pythonSettings);
     }
 
     private static boolean isUuid(String text) {

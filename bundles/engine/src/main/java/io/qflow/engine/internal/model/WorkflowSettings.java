@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param vars           the {@code vars} object visible to expressions
  * @param errorWorkflow  the workflow started when an execution fails, or null
  * @param persistence    how its executions are written
+ * @param python         {@code settings.python} as written (checked by PythonSettingsRules), an
+ *                       empty object when there is none; runs show it as {@code execution.settings.python}
  */
 public record WorkflowSettings(Long timeoutMs, int maxParallelism, ObjectNode vars, String errorWorkflow,
-                               Persistence persistence) {
+                               Persistence persistence, ObjectNode python) {
 
     public static final int DEFAULT_PARALLELISM = 8;
 }

@@ -166,6 +166,9 @@ public final class ExecutionRun {
         execution.put("id", base.id());
         execution.put("workflowId", base.workflowId());
         execution.put("workflowVersion", base.workflowVersion());
+        // The settings of the version this run uses, for nodes that read them (the Python adapter):
+        // the stored workflow may have changed since the run started.
+        execution.putObject("settings").set("python", definition.settings().python());
         ObjectNode trigger = JsonNodeFactory.instance.objectNode();
         trigger.put("type", base.trigger());
         variables.put("input", JexlExpressions.view(base.input()));
