@@ -82,9 +82,10 @@ public final class PythonAdapter implements PythonService, AutoCloseable {
         this.backends = new Backends(process);
         this.environments = new Environments(settings.pip());
         this.pool = new WorkerPool(settings.maxIdlePerPool(), settings.idleTimeout(), timer);
+        ImportPolicy policy = new ImportPolicy(settings.allowImports(), settings.denyImports());
         this.runner = new PythonRunner(backends, environments, pool, timer, workerScript, json, settings.defaultVersion(),
-                settings.blobThreshold());
-        this.analyzer = new CodeAnalyzer(runner, Requirements.load(), new ImportPolicy(settings.allowImports(), settings.denyImports()), json);
+                settings.blobThreshold(), policy);
+        this.analyzer = new CodeAnalyzer(runner, Requirements.load(), policy, json);
         this.functions = new PythonFunctions(runner, analyzer, settings.limits());
         this.nodeRunner = new FunctionNodeRunner(functions, new WorkflowPythonSettings());
     }

@@ -39,9 +39,11 @@ final class PythonRunner {
     private final ObjectMapper json;
     private final String defaultVersion;
     private final ValueCodec codec;
+    /** Sent to every new worker when an import policy is set (PROTOCOL.md, "configure"); else null. */
+    private final ObjectNode configure;
 
     PythonRunner(Backends backends, Environments environments, WorkerPool pool, ScheduledExecutorService timer, Path workerScript,
-                 ObjectMapper json, String defaultVersion, long blobThreshold) {
+                 ObjectMapper json, String defaultVersion, long blobThreshold, ImportPolicy policy) {
         this.backends = backends;
         this.environments = environments;
         this.pool = pool;
@@ -50,6 +52,7 @@ final class PythonRunner {
         this.json = json;
         this.defaultVersion = defaultVersion;
         this.codec = new ValueCodec(blobThreshold);
+        this.configure = policy.configureRequest();
     }
 
     /** The result of a call that returned. */
@@ -188,6 +191,14 @@ final class PythonRunner {
                     log.accept("limit '" + f.getKey() + "' is " + f.getValue().asText());
                 }
             });
+            if (configure != null) {
+                JsonNode configured = c.call(configure.deepCopy(), START_TIMEOUT, () -> false);
+                if (!configured.path("ok").asBoolean()) {
+                    c.kill();
+                    throw new WorkerConnection.WorkerFailure("python.worker_start", "the worker refused the import policy: "
+                            + configured.path("error").path("message").asText(), null);
+                }
+            }
             log.accept("started Python " + c.hello().path("python").asText() + " worker (" + c.describe() + ")");
             return c;
         } catch (PythonBackendException e) {

@@ -513,6 +513,66 @@ def _fallback_stdlib():
     return names
 
 
+# ---------------------------------------------------------------- import policy
+
+# (denied top-level names, allowed third-party names or None) once "configure" set a policy. The
+# analysis refuses import statements before code runs; this refuses what it cannot see: imports the
+# user's code makes at run time (__import__, importlib.import_module, exec'd source). Libraries keep
+# importing what they need. A guardrail, not the sandbox: isolation comes from the backend.
+_policy = None
+_STDLIB = None
+
+
+def do_configure(request):
+    global _policy, _STDLIB
+    imports = request.get("imports") or {}
+    deny = frozenset(imports.get("deny") or ())
+    allow = frozenset(imports.get("allow") or ()) or None
+    if (deny or allow) and _policy is None:
+        _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) or frozenset(_fallback_stdlib())
+        import importlib
+        builtins.__import__ = _guarded_import(builtins.__import__)
+        importlib.import_module = _guarded_import_module(importlib.import_module)
+    _policy = (deny, allow)
+    return {}
+
+
+def _refusal(name):
+    top = name.partition(".")[0]
+    deny, allow = _policy
+    if top in deny:
+        return "import of '%s' is denied by qflow.python.denyImports" % top
+    if allow is not None and top not in allow and top not in _STDLIB and not top.startswith("qflow_user_"):
+        return "import of '%s' is not in qflow.python.allowImports" % top
+    return None
+
+
+def _from_user_code(frame):
+    # The user's module is "<qflow ...>", what it exec()s or eval()s "<string>"; libraries are files.
+    name = frame.f_code.co_filename if frame is not None else ""
+    return name.startswith("<") and not name.startswith("<frozen")
+
+
+def _guarded_import(original):
+    def __import__(name, globals=None, locals=None, fromlist=(), level=0):
+        if _policy is not None and level == 0 and _from_user_code(sys._getframe(1)):
+            why = _refusal(name)
+            if why:
+                raise ImportError(why, name=name)
+        return original(name, globals, locals, fromlist, level)
+    return __import__
+
+
+def _guarded_import_module(original):
+    def import_module(name, package=None):
+        if _policy is not None and not name.startswith(".") and _from_user_code(sys._getframe(1)):
+            why = _refusal(name)
+            if why:
+                raise ImportError(why, name=name)
+        return original(name, package)
+    return import_module
+
+
 # ---------------------------------------------------------------- main loop
 
 def handle(request):
@@ -523,6 +583,8 @@ def handle(request):
         return do_call(request)
     if op == "analyze":
         return do_analyze(request)
+    if op == "configure":
+        return do_configure(request)
     raise CallError("python.protocol", "unknown op %r" % op)
 
 

@@ -130,4 +130,22 @@ class AnalysisTest {
         assertEquals(1, a.get("violations").size(), a.toString());
         assertTrue(a.get("violations").get(0).asText().startsWith("line 2: import of 'subprocess' is denied"), a.toString());
     }
+
+    /** What the analysis cannot see, the worker refuses when the code runs; libraries still import what they need. */
+    @Test
+    void importsMadeAtRunTimeObeyThePolicyToo() throws Exception {
+        for (String dynamic : List.of("__import__('sub' + 'process')", "importlib.import_module('subprocess.x'[:10])",
+                "exec('import subprocess') or 0")) {
+            JsonNode r = python.adapter.test(PythonFixture.json(
+                    "{\"code\": " + PythonFixture.JSON.writeValueAsString("import importlib\ndef f():\n    return " + dynamic + "\n")
+                            + ", \"function\": \"f\"}"));
+            assertEquals("python.exception", r.at("/error/code").asText(), dynamic + ": " + r);
+            assertTrue(r.at("/error/message").asText().contains("ImportError: import of 'subprocess' is denied by qflow.python.denyImports"),
+                    dynamic + ": " + r);
+        }
+        // webbrowser imports subprocess for itself: a library's import, not the user's
+        JsonNode lib = python.adapter.test(PythonFixture.json(
+                "{\"code\": \"import importlib\\ndef f():\\n    return importlib.import_module('webbrowser').__name__\\n\", \"function\": \"f\"}"));
+        assertTrue(lib.path("passed").asBoolean(), lib.toString());
+    }
 }
