@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qflow.engine.internal.memory.InMemoryExecutionRepository;
+import io.qflow.engine.internal.memory.InMemoryWorkflowRepository;
 import io.qflow.sdk.DataType;
 import io.qflow.sdk.NodeContext;
 import io.qflow.sdk.NodeDescriptor;
@@ -67,6 +69,11 @@ class SubWorkflowTest {
     private Engine engine() {
         return Engine.builder().nodeTypes(nodes.input(), nodes.value(), nodes.integer(), nodes.fail(), nodes.block(started, release),
                 call(), ask()).build();
+    }
+
+    private Engine engine(InMemoryWorkflowRepository workflows, InMemoryExecutionRepository executions) {
+        return Engine.builder().nodeTypes(nodes.input(), nodes.value(), call(), ask())
+                .workflowRepository(workflows).executionRepository(executions).build();
     }
 
     private static Execution awaitStatus(Engine engine, String workflowId, ExecutionStatus status) throws InterruptedException {
@@ -201,6 +208,32 @@ class SubWorkflowTest {
             Execution done = engine.executions().await(parent.id(), Duration.ofSeconds(10));
             assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.error()));
             assertEquals(json("{'ask': {'out': 'approve'}}"), done.outputs().at("/sub/out"));
+        }
+    }
+
+    /** The parent's node runs again after a restart: it waits for the child it had started, not a second one. */
+    @Test
+    void afterARestartTheNodeTakesOverTheChildItHadStarted() throws Exception {
+        InMemoryWorkflowRepository workflows = new InMemoryWorkflowRepository();
+        InMemoryExecutionRepository executions = new InMemoryExecutionRepository();
+        String parentId;
+        try (Engine first = engine(workflows, executions)) {
+            first.workflows().create(json("{'id': 'approve', 'name': 'Approve', 'nodes': [{'id': 'ask', 'type': 'sub.ask'}]}"));
+            first.workflows().create(json("""
+                    {'id': 'parent', 'name': 'Parent', 'nodes': [
+                       {'id': 'sub', 'type': 'sub.call', 'config': {'workflow': 'approve', 'timeoutMs': 60000}}]}"""));
+            parentId = first.executions().start("parent", null, "manual").id();
+            awaitStatus(first, "approve", ExecutionStatus.WAITING);
+        }
+        try (Engine second = engine(workflows, executions)) {
+            Execution child = awaitStatus(second, "approve", ExecutionStatus.WAITING);
+            second.executions().resume(child.id(), "ask", "approve", null);
+            Execution done = second.executions().await(parentId, Duration.ofSeconds(10));
+            assertEquals(ExecutionStatus.SUCCEEDED, done.status(), String.valueOf(done.error()));
+            assertEquals(json("{'ask': {'out': 'approve'}}"), done.outputs().at("/sub/out"));
+            assertEquals(1, runsOf(second, "approve").size(), "one child, not a second one after the restart: " + runsOf(second, "approve"));
+            assertTrue(node(done, "sub").logs().stream().anyMatch(l -> l.message().contains("took over sub-workflow 'approve' execution "
+                    + child.id())), node(done, "sub").logs().toString());
         }
     }
 

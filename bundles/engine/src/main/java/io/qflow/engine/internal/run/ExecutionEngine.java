@@ -562,9 +562,13 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         if (caller.aborted()) {
             throw new java.util.concurrent.CancellationException("node " + nodeId + " was cancelled");
         }
+        String trigger = PARENT_TRIGGER + parent.id() + "/" + nodeId;
+        Optional<Execution> adopted = caller.state().interrupted ? previousChild(parent, trigger, workflowId, input, caller.state())
+                : Optional.empty();
         Execution child;
         try {
-            child = start(workflowId, input, PARENT_TRIGGER + parent.id() + "/" + nodeId);
+            child = adopted.isPresent() ? adopted.get() : start(workflowId, input, trigger);
+            caller.state().knownChildren.add(child.id());
         } catch (NotFoundException e) {
             throw new io.qflow.sdk.NodeException("workflow.not_found", "sub-workflow '" + workflowId + "' does not exist", false, e);
         } catch (ValidationException e) {
@@ -576,7 +580,9 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             }
             throw stopping;
         }
-        caller.log().info("started sub-workflow '" + workflowId + "' as execution " + child.id());
+        caller.log().info(adopted.isPresent()
+                ? "took over sub-workflow '" + workflowId + "' execution " + child.id() + ", started before the restart"
+                : "started sub-workflow '" + workflowId + "' as execution " + child.id());
         CompletableFuture<Execution> done;
         try {
             done = completion(child.id()).toCompletableFuture();
@@ -621,6 +627,51 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
                     + workflowId + "' " + finished.status().json() + ": "
                     + (finished.error() == null ? "no error recorded" : errorText(finished.error())), false, null);
         };
+    }
+
+    /**
+     * A sub-workflow execution that this node started with the same input before the engine
+     * stopped and that has not failed: still going (it was resumed too) or succeeded. Without this,
+     * the node running again after a restart started a second child, and the first one, resumed on
+     * its own, did its work twice. Failed or cancelled children are not taken: the node starts a
+     * new one, as a retry would. Each child is taken once per node run (a for-each calls the same
+     * workflow many times, maybe with equal inputs).
+     */
+    private Optional<Execution> previousChild(ExecutionRun parent, String trigger, String workflowId, JsonNode input, NodeState caller) {
+        for (ExecutionRun run : active.values()) {
+            if (run.trigger().equals(trigger) && run.workflowId().equals(workflowId) && !caller.knownChildren.contains(run.id())) {
+                Optional<Execution> stored = executions.find(run.id());
+                if (stored.isPresent() && sameInput(stored.get().input(), input) && caller.knownChildren.add(run.id())) {
+                    return stored;
+                }
+            }
+        }
+        // Children not resumed yet (recovery resumes them in creation order) or already succeeded:
+        // newest first, back to when the parent was created.
+        String before = null;
+        while (true) {
+            List<Execution> page = executions.list(new ExecutionQuery(workflowId, null, 200, before));
+            for (Execution e : page) {
+                if (e.createdAt().isBefore(parent.createdAt())) {
+                    return Optional.empty();
+                }
+                boolean usable = !e.status().isFinal() || e.status() == ExecutionStatus.SUCCEEDED;
+                if (usable && trigger.equals(e.trigger()) && !caller.knownChildren.contains(e.id()) && sameInput(e.input(), input)
+                        && caller.knownChildren.add(e.id())) {
+                    return Optional.of(e);
+                }
+            }
+            if (page.size() < 200) {
+                return Optional.empty();
+            }
+            before = page.getLast().id();
+        }
+    }
+
+    private static boolean sameInput(JsonNode stored, JsonNode given) {
+        boolean storedEmpty = stored == null || stored.isNull() || stored.isMissingNode() || (stored.isObject() && stored.isEmpty());
+        boolean givenEmpty = given == null || given.isNull() || given.isMissingNode() || (given.isObject() && given.isEmpty());
+        return storedEmpty ? givenEmpty : stored.equals(given);
     }
 
     private static String errorText(ErrorInfo error) {

@@ -191,6 +191,8 @@ public final class ExecutionRun {
             if (previous.inputs() != null) {
                 state.inputs.setAll(previous.inputs());
             }
+        } else if (previous.status() == NodeRunStatus.RUNNING) {
+            state.interrupted = true;
         } else if (previous.status().isFinal()) {
             state.status = previous.status();
             state.cached = previous.cached();
@@ -206,6 +208,10 @@ public final class ExecutionRun {
 
     public String id() {
         return base.id();
+    }
+
+    public java.time.Instant createdAt() {
+        return base.createdAt();
     }
 
     /** How the run was started: {@code manual}, {@code parent:<executionId>/<nodeId>}, ... */

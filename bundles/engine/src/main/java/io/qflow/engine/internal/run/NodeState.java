@@ -41,6 +41,13 @@ final class NodeState {
     /** The thread running the node's code (only while inside it), to interrupt on cancel or timeout. */
     private Thread thread;
     volatile boolean timedOut;
+    /**
+     * The node was running when the engine stopped and runs again after the restart: the
+     * sub-workflow runs it had started then are looked for before new ones are started.
+     */
+    volatile boolean interrupted;
+    /** Sub-workflow executions this node started or took over in this process: never taken over (again). */
+    final java.util.Set<String> knownChildren = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** While waiting: what the node asks for. */
     WaitInfo wait;
     /** While a decision for this waiting node is being applied (a second one is refused). */

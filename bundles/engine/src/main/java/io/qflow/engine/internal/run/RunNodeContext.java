@@ -49,6 +49,11 @@ final class RunNodeContext implements NodeContext {
         return subWorkflows.run(workflowId, input, timeout, this);
     }
 
+    /** The node run's state, for the engine's sub-workflow calls. */
+    NodeState state() {
+        return state;
+    }
+
     /** Cancelled or timed out, whatever thread asks (unlike {@link #isCancelled()}, which also looks at the caller's interrupt). */
     boolean aborted() {
         return cancelled.getAsBoolean() || state.timedOut;
