@@ -149,6 +149,34 @@ test('approve a waiting approval node from the canvas', async () => {
   noConsoleErrors()
 })
 
+test('a saved workflow opens with its connections drawn; the canvas pans and its nodes answer clicks after', async () => {
+  const { runtime, page } = shared
+  const saved = await api(runtime, 'POST', '/workflows', {
+    schemaVersion: 1, name: 'Drawn as stored',
+    nodes: [{ id: 'a', type: 'core.input', position: { x: 0, y: 0 } }, { id: 'b', type: 'core.noop', position: { x: 260, y: 0 } },
+      { id: 'c', type: 'core.noop', position: { x: 520, y: 0 } }],
+    connections: [{ from: 'a.out', to: 'b.in' }, { from: 'b.out', to: 'c.in' }],
+  })
+  await page.goto(`${runtime.url}/workflows/${saved.id}`)
+  await until('both stored connections on the canvas', async () => (await page.locator('.vue-flow__edge').count()) === 2, 10000)
+  assert.equal(await page.locator('.vue-flow__edge-path[marker-end*="arrowclosed"]').count(), 2, 'each connection ends in an arrow head')
+  assert.equal(await page.locator('.canvas-grid circle').count(), 1, 'the dot grid is drawn')
+
+  const before = await page.getByTestId('node-b').boundingBox()
+  const pane = await page.locator('[data-testid="canvas"] .vue-flow__pane').boundingBox()
+  await page.mouse.move(pane.x + 30, pane.y + 30)
+  await page.mouse.down()
+  await page.mouse.move(pane.x + 110, pane.y + 70, { steps: 8 })
+  await page.mouse.up()
+  await until('the view to follow the drag', async () => {
+    const after = await page.getByTestId('node-b').boundingBox()
+    return Math.abs(after.x - before.x - 80) < 2 && Math.abs(after.y - before.y - 40) < 2
+  }, 5000)
+  await page.getByTestId('node-b').click()
+  await page.getByTestId('node-panel').waitFor()
+  noConsoleErrors()
+})
+
 test('activate and deactivate a workflow with a trigger from the workflows page', async () => {
   const { runtime, browser, page } = shared
   const saved = await api(runtime, 'POST', '/workflows', {
