@@ -72,6 +72,16 @@ public final class Engine implements AutoCloseable {
         return assembly.catalog();
     }
 
+    /**
+     * Named credentials, encrypted in the builder's {@link Builder#documentRepository document
+     * repository}, that node configs read as {@code {{ secrets.<name> }}}.
+     *
+     * @since 1.4
+     */
+    public CredentialService credentials() {
+        return assembly.credentials();
+    }
+
     /** Live events of executions and the engine's counters. */
     public ExecutionMonitor monitor() {
         return assembly.engine().monitor();
@@ -92,6 +102,8 @@ public final class Engine implements AutoCloseable {
         private java.nio.file.Path dataFolder;
         private Long blobInlineMaxBytes;
         private java.time.Duration persistenceFlushDelay;
+        private io.qflow.engine.spi.DocumentRepository documentRepository;
+        private byte[] secretKey;
 
         private Builder() {
         }
@@ -164,6 +176,29 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where credentials are kept (collection {@code credentials}, encrypted). Default: in memory.
+         *
+         * @since 1.4
+         */
+        public Builder documentRepository(io.qflow.engine.spi.DocumentRepository repository) {
+            this.documentRepository = java.util.Objects.requireNonNull(repository, "repository");
+            return this;
+        }
+
+        /**
+         * The AES-256 key (32 bytes) that encrypts credentials. Default: the key file
+         * {@code <dataFolder>/secret.key} (made on first use) when a {@link #dataFolder data folder} is
+         * set, else a random key that lives as long as the engine.
+         *
+         * @since 1.4
+         */
+        public Builder secretKey(byte[] key) {
+            io.qflow.engine.internal.credentials.SecretKeySource.of(key); // checks the length now
+            this.secretKey = key.clone();
+            return this;
+        }
+
         public Engine build() {
             io.qflow.engine.internal.blob.LargeValues defaults = EngineAssembly.defaultLargeValues();
             io.qflow.engine.internal.blob.LargeValues largeValues = new io.qflow.engine.internal.blob.LargeValues(
@@ -177,6 +212,12 @@ public final class Engine implements AutoCloseable {
             if (persistenceFlushDelay != null) {
                 assembly.engine().persistenceFlushDelay(persistenceFlushDelay.toMillis());
             }
+            io.qflow.engine.internal.credentials.SecretKeySource keys = secretKey != null
+                    ? io.qflow.engine.internal.credentials.SecretKeySource.of(secretKey)
+                    : dataFolder != null ? io.qflow.engine.internal.credentials.SecretKeySource.from(name -> null, dataFolder)
+                    : io.qflow.engine.internal.credentials.SecretKeySource.ephemeral();
+            assembly.credentials(new io.qflow.engine.internal.credentials.Credentials(documentRepository == null
+                    ? new io.qflow.engine.internal.memory.InMemoryDocumentRepository() : documentRepository, keys));
             return new Engine(assembly);
         }
     }

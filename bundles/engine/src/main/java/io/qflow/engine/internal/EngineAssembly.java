@@ -24,6 +24,7 @@ public final class EngineAssembly {
     private final NodeCatalog catalog;
     private final WorkflowDocuments workflows;
     private final ExecutionEngine executions;
+    private volatile io.qflow.engine.internal.credentials.Credentials credentials;
 
     public EngineAssembly(NodeCatalog catalog, WorkflowRepository workflowRepository, ExecutionRepository executionRepository) {
         JexlExpressions expressions = new JexlExpressions(new ObjectMapper());
@@ -96,6 +97,17 @@ public final class EngineAssembly {
 
     public NodeCatalog catalog() {
         return catalog;
+    }
+
+    /** Makes {@code credentials} what {@code secrets.<name>} in node configs reads (before the first run). */
+    public void credentials(io.qflow.engine.internal.credentials.Credentials credentials) {
+        this.credentials = credentials;
+        executions.credentials(credentials);
+    }
+
+    /** The credentials given to {@link #credentials(io.qflow.engine.internal.credentials.Credentials)}, or null. */
+    public io.qflow.engine.CredentialService credentials() {
+        return credentials;
     }
 
     public void close() {

@@ -198,7 +198,8 @@ final class ProcessBackend implements PythonBackend {
         try {
             command.addAll(List.of("--limits", json.writeValueAsString(limits)));
             ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workerScript().getParent().toFile());
-            builder.environment().keySet().removeIf(k -> k.startsWith("PYTHON"));
+            // The runtime's own settings (API tokens, the credentials key) are not the code's to read.
+            builder.environment().keySet().removeIf(k -> k.startsWith("PYTHON") || k.startsWith("QFLOW_") || k.startsWith("JAVA_"));
             Process process = builder.start();
             return new HostWorker(process, sandbox, python + " pid " + process.pid());
         } catch (IOException e) {

@@ -37,6 +37,8 @@ public final class RestApi {
     /** Workflow activation and webhook paths: optional services, asked on every request (503 / 404 while absent). */
     private volatile Supplier<Optional<TriggerService>> triggerSource = Optional::empty;
     private volatile Supplier<Optional<WebhookRegistry>> webhookSource = Optional::empty;
+    /** Credentials: optional (needs a document store), asked on every request; 503 while absent. */
+    private volatile Supplier<Optional<io.qflow.engine.CredentialService>> credentialSource = Optional::empty;
     /** Live events and the engine's counters: optional, the stream routes answer 503 while absent. */
     private volatile Supplier<Optional<io.qflow.engine.ExecutionMonitor>> monitorSource = Optional::empty;
     /** The Python adapter's service (typed Object: the adapter is optional), asked on every request; 503 while absent. */
@@ -73,6 +75,12 @@ public final class RestApi {
     /** Serves activation routes with {@code source}'s current trigger service. Call before {@link #create()}. */
     public RestApi serveTriggers(Supplier<Optional<TriggerService>> source) {
         this.triggerSource = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    /** Serves the credential routes with {@code source}'s current credential service. Call before {@link #create()}. */
+    public RestApi serveCredentials(Supplier<Optional<io.qflow.engine.CredentialService>> source) {
+        this.credentialSource = Objects.requireNonNull(source, "source");
         return this;
     }
 
@@ -139,6 +147,7 @@ public final class RestApi {
         new PythonRoutes(() -> pythonSource.get(), new JsonHttp(mapper, settings.maxBodyBytes()), settings.maxUploadBytes())
                 .register(config.routes);
         new TriggerRoutes(() -> triggerSource.get(), new JsonHttp(mapper, settings.maxBodyBytes())).register(config.routes);
+        new CredentialRoutes(() -> credentialSource.get(), new JsonHttp(mapper, settings.maxBodyBytes())).register(config.routes);
         new WebhookRoutes(() -> webhookSource.get()).register(config.routes);
         new EventStreamRoutes(() -> monitorSource.get(), new EventJson(mapper)).register(config.routes);
         new MetricsRoutes(() -> monitorSource.get(), () -> triggerSource.get(), () -> metricSources.get()).register(config.routes);

@@ -45,6 +45,11 @@ public final class RestServer {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile io.qflow.engine.TriggerService triggers;
 
+    /** Credentials (io.qflow.engine, once a document store is there): optional, 503 while absent. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile io.qflow.engine.CredentialService credentials;
+
     /** The webhook paths triggers claim (a component of this bundle); followed like the others so the server never restarts for it. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -80,6 +85,7 @@ public final class RestServer {
         api.serveWebAssets(() -> Optional.ofNullable(webAssets));
         api.serveTriggers(() -> Optional.ofNullable(triggers));
         api.serveWebhooks(() -> Optional.ofNullable(webhooks));
+        api.serveCredentials(() -> Optional.ofNullable(credentials));
         api.serveEvents(() -> Optional.ofNullable(monitor));
         api.servePython(() -> {
             PythonServiceHolder holder = python;

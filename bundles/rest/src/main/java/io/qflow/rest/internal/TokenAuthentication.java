@@ -17,7 +17,7 @@ final class TokenAuthentication implements Handler {
     private static final String BEARER = "Bearer ";
     private static final String CHALLENGE = "Bearer realm=\"qflow\"";
     /** Paths under which an editor may write. */
-    private static final List<String> EDITOR_WRITES = List.of("/workflows", "/executions", "/python");
+    private static final List<String> EDITOR_WRITES = List.of("/workflows", "/executions", "/python", "/credentials");
     /** The query parameter the event streams accept instead of the Authorization header. */
     static final String ACCESS_TOKEN = "access_token";
     private static final java.util.regex.Pattern STREAMS = java.util.regex.Pattern.compile(

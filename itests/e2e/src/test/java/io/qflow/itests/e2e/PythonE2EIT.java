@@ -95,6 +95,10 @@ class PythonE2EIT {
         assertEquals(200, test.status(), test::toString);
         assertTrue(test.json().path("passed").asBoolean(), test::toString);
         assertTrue(test.json().path("stdout").asText().startsWith("fib 10 on 3.11."), test::toString);
+        // the runtime was started with QFLOW_* settings; none of them (tokens, the credentials key) reach the code
+        Api.Response env = api.post("/api/v1/python/test", "{\"code\": \"import os\\ndef f() -> list:\\n"
+                + "    return sorted(k for k in os.environ if k.startswith(('QFLOW_', 'JAVA_')))\\n\", \"function\": \"f\", \"expected\": []}");
+        assertTrue(env.json().path("passed").asBoolean(), env::toString);
         Api.Response noSuch = api.post("/api/v1/python/test", "{\"code\": " + code + ", \"function\": \"nope\"}");
         assertEquals(422, noSuch.status(), noSuch::toString);
         assertEquals("python.no_function", noSuch.json().path("code").asText(), noSuch::toString);

@@ -33,13 +33,15 @@ public final class EngineComponent {
 
     @Activate
     public EngineComponent(BundleContext context, @Reference NodeCatalog catalog, @Reference WorkflowRepository workflows,
-                           @Reference ExecutionRepository executions) {
+                           @Reference ExecutionRepository executions,
+                           @Reference io.qflow.engine.internal.credentials.Credentials credentials) {
         RetentionPolicy retentionPolicy = RetentionPolicy.from(context::getProperty);
         String data = context.getProperty("qflow.data");
         this.assembly = new EngineAssembly(catalog, workflows, executions, new io.qflow.engine.internal.blob.LargeValues(
                 new io.qflow.engine.internal.blob.FileBlobStore(java.nio.file.Path.of(data == null || data.isBlank() ? "data" : data, "blobs")),
                 io.qflow.engine.internal.blob.LargeValues.inlineMaxBytes(
                         context.getProperty(io.qflow.engine.internal.blob.LargeValues.INLINE_MAX_SETTING))));
+        assembly.engine().credentials(credentials);
         this.workflowRegistration = context.registerService(WorkflowService.class, assembly.workflows(), null);
         this.executionRegistration = context.registerService(ExecutionService.class, assembly.executions(), null);
         this.monitorRegistration = context.registerService(io.qflow.engine.ExecutionMonitor.class, assembly.engine().monitor(), null);

@@ -34,7 +34,8 @@ public final class TriggerServiceComponent {
 
     @Activate
     public TriggerServiceComponent(BundleContext context, @Reference NodeCatalog catalog, @Reference WorkflowService workflows,
-                                   @Reference ExecutionService executions, @Reference DocumentRepository documents) {
+                                   @Reference ExecutionService executions, @Reference DocumentRepository documents,
+                                   @Reference io.qflow.engine.internal.credentials.Credentials credentials) {
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "qflow-triggers");
             t.setDaemon(true);
@@ -47,7 +48,7 @@ public final class TriggerServiceComponent {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(BACKOFF_SETTING + " must be a whole number of milliseconds: " + backoff);
         }
-        this.activations = new Activations(catalog, workflows, executions, documents, timers, Math.max(1, initialBackoff));
+        this.activations = new Activations(catalog, workflows, executions, documents, credentials, timers, Math.max(1, initialBackoff));
         this.registration = context.registerService(TriggerService.class, activations, null);
         timers.execute(() -> {
             try {

@@ -295,6 +295,13 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             for (NodeSpec node : result.definition().nodes()) {
                 catalog.descriptor(node.type()).map(NodeDescriptor::deferredConfig)
                         .filter(fields -> !fields.isEmpty()).ifPresent(fields -> deferred.put(node.id(), fields));
+                if (catalog.triggerType(node.type()).isPresent() && node.config() != null) {
+                    // A trigger node only emits what its trigger fired with: its config (resolved when the
+                    // workflow was activated, secrets included) is not evaluated again for every run.
+                    Set<String> all = new java.util.HashSet<>();
+                    node.config().fieldNames().forEachRemaining(all::add);
+                    deferred.put(node.id(), all);
+                }
                 if (catalog.nodeType(node.type()).map(type -> type.startsOnFirstInput(node.config())).orElse(false)) {
                     firstArrival.add(node.id());
                 }
@@ -770,6 +777,18 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     @Override
     public io.qflow.engine.spi.NodeResultCache nodeResultCache() {
         return nodeResultCache;
+    }
+
+    private volatile io.qflow.engine.internal.credentials.Credentials credentials;
+
+    /** Where {@code secrets.<name>} in node configs is read from (set once, before the first run); null: no credentials. */
+    public void credentials(io.qflow.engine.internal.credentials.Credentials credentials) {
+        this.credentials = credentials;
+    }
+
+    @Override
+    public io.qflow.engine.internal.credentials.Credentials credentials() {
+        return credentials;
     }
 
     /** Replaces the node result cache (default: an in-memory LRU of 10,000 entries); null turns caching off. */

@@ -93,6 +93,11 @@ public final class ExecutionRun {
         default io.qflow.engine.internal.events.ExecutionEventHub eventHub() {
             return null;
         }
+
+        /** Where {@code secrets.<name>} is read from; null: no credential exists. */
+        default io.qflow.engine.internal.credentials.Credentials credentials() {
+            return null;
+        }
     }
 
     private enum Abort { NONE, FAILURE, CANCEL, TIMEOUT }
@@ -743,6 +748,13 @@ public final class ExecutionRun {
     }
 
     private static ErrorInfo errorOf(Throwable failure) {
+        java.util.Optional<io.qflow.engine.internal.credentials.CredentialException> credential =
+                io.qflow.engine.internal.credentials.CredentialException.in(failure);
+        if (credential.isPresent()) {
+            // Recorded without the expression's stack: the message names the credential, nothing else.
+            return new ErrorInfo(credential.get().getMessage(), credential.get().getClass().getSimpleName(), credential.get().code(),
+                    null, null);
+        }
         if (failure instanceof NodeException node) {
             return ErrorInfo.from(node, node.code());
         }
@@ -778,6 +790,8 @@ public final class ExecutionRun {
         JsonNode in = state.inputs.get("in");
         vars.put("in", in == null ? null : JexlExpressions.view(largeValues == null ? in : largeValues.resolved(in)));
         vars.put("inputs", JexlExpressions.view(largeValues == null ? state.inputs : largeValues.resolved(state.inputs)));
+        // One view per resolution: it decrypts only the credentials this config names, and keeps them no longer.
+        vars.put("secrets", new io.qflow.engine.internal.credentials.SecretsView(host.credentials()));
         return vars;
     }
 

@@ -14,6 +14,8 @@ import io.qflow.engine.TriggerService;
 import io.qflow.engine.TriggerStatus;
 import io.qflow.engine.ValidationException;
 import io.qflow.engine.WorkflowService;
+import io.qflow.engine.internal.credentials.Credentials;
+import io.qflow.engine.internal.credentials.TriggerSecrets;
 import io.qflow.engine.spi.DocumentRepository;
 import io.qflow.sdk.trigger.TriggerConfigException;
 import io.qflow.sdk.trigger.TriggerHandle;
@@ -41,6 +43,9 @@ import java.util.logging.Logger;
  * catalogue changes a type an activated workflow uses (a plugin deployed, updated, removed) or the
  * workflow itself changes, that workflow's triggers are stopped and started again on what is there
  * now: a missing plugin leaves it inactive with the reason, its return makes it active again.
+ * Config strings that are exactly {@code {{ secrets.<name>[.<field>] }}} are replaced by the
+ * credential before the trigger type sees the config ({@link TriggerSecrets}); putting or deleting a
+ * credential restarts the activated workflows whose trigger configs name it.
  *
  * <p>Lifecycle changes run one at a time under one lock (they are rare and {@code start} returns
  * promptly); firing never takes it.
@@ -68,6 +73,8 @@ public final class Activations implements TriggerService, AutoCloseable {
     private final WorkflowService workflows;
     private final ExecutionService executions;
     private final DocumentRepository documents;
+    /** Where {@code {{ secrets.<name> }}} in trigger configs is read from; null: no credential exists. */
+    private final Credentials credentials;
     private final ScheduledExecutorService timers;
     private final long initialBackoffMs;
     private final ReentrantLock lock = new ReentrantLock();
@@ -82,14 +89,24 @@ public final class Activations implements TriggerService, AutoCloseable {
      */
     public Activations(NodeCatalog catalog, WorkflowService workflows, ExecutionService executions, DocumentRepository documents,
                        ScheduledExecutorService timers, long initialBackoffMs) {
+        this(catalog, workflows, executions, documents, null, timers, initialBackoffMs);
+    }
+
+    /** @param credentials what {@code {{ secrets.<name> }}} in trigger configs reads; null: none exists */
+    public Activations(NodeCatalog catalog, WorkflowService workflows, ExecutionService executions, DocumentRepository documents,
+                       Credentials credentials, ScheduledExecutorService timers, long initialBackoffMs) {
         this.catalog = catalog;
         this.workflows = workflows;
         this.executions = executions;
         this.documents = documents;
+        this.credentials = credentials;
         this.timers = timers;
         this.initialBackoffMs = initialBackoffMs;
         listeners.add(catalog.onChange(this::typeChanged));
         listeners.add(workflows.onChange(this::workflowChanged));
+        if (credentials != null) {
+            listeners.add(credentials.onChange(this::credentialChanged));
+        }
     }
 
     /** Starts every stored activation; failures are recorded on the workflows, never thrown. */
@@ -302,6 +319,12 @@ public final class Activations implements TriggerService, AutoCloseable {
 
     private static ValidationException refusalAsValidation(TriggerNodeRun node, Exception e) {
         String base = "/nodes/" + node.nodeIndex + "/config";
+        if (e instanceof TriggerSecrets.UnresolvedSecretException secret) {
+            String field = "/" + secret.field();
+            return new ValidationException("trigger '" + node.nodeId + "' refers to a credential it cannot use", List.of(new Problem(
+                    secret.code(), "trigger '" + node.nodeId + "' (" + node.type + ") config " + field + ": " + e.getMessage(),
+                    node.nodeId, null, base + field)));
+        }
         if (e instanceof TriggerConfigException config) {
             String field = config.field() == null || config.field().isEmpty() ? "" : "/" + config.field();
             return new ValidationException("trigger '" + node.nodeId + "' refused its configuration", List.of(new Problem(
@@ -319,9 +342,10 @@ public final class Activations implements TriggerService, AutoCloseable {
             node.state("unavailable");
             throw new IllegalStateException("trigger type '" + node.type + "' is not installed");
         }
+        JsonNode config = TriggerSecrets.resolve(node.config, credentials);
         node.stop();
         long generation = node.generation;
-        TriggerHandle handle = type.start(new NodeTriggerContext(this, node, generation));
+        TriggerHandle handle = type.start(new NodeTriggerContext(this, node, generation, config));
         if (handle == null) {
             throw new IllegalStateException("trigger type '" + node.type + "' returned no handle");
         }
@@ -371,7 +395,9 @@ public final class Activations implements TriggerService, AutoCloseable {
         } catch (Exception e) {
             Exception cause = unwrap(e);
             String message = cause instanceof WebhookEndpoints.PathConflictException || cause instanceof TriggerConfigException
-                    ? cause.getMessage() : String.valueOf(cause);
+                    ? cause.getMessage()
+                    : cause instanceof TriggerSecrets.UnresolvedSecretException secret ? "config /" + secret.field() + ": " + cause.getMessage()
+                    : String.valueOf(cause);
             node.error("start failed: " + message);
             LOG.log(Level.WARNING, "trigger " + node.workflowId + "/" + node.nodeId + " did not start: " + message);
             scheduleRestart(node, owner);
@@ -522,15 +548,20 @@ public final class Activations implements TriggerService, AutoCloseable {
     }
 
     private void typeChanged(String type) {
+        // Off the plugin's thread: starting triggers must not run inside a service (un)registration.
+        reconcileActiveWhere(workflowId -> uses(workflowId, type));
+    }
+
+    /** On the timer thread, under the lock: reconciles the activated workflows {@code affected} accepts. */
+    private void reconcileActiveWhere(java.util.function.Predicate<String> affected) {
         if (closed) {
             return;
         }
-        // Off the plugin's thread: starting triggers must not run inside a service (un)registration.
         timers.execute(() -> {
             lock.lock();
             try {
                 for (WorkflowTriggers triggers : List.copyOf(active.values())) {
-                    if (!closed && uses(triggers.workflowId, type)) {
+                    if (!closed && affected.test(triggers.workflowId)) {
                         reconcile(triggers);
                     }
                 }
@@ -568,6 +599,25 @@ public final class Activations implements TriggerService, AutoCloseable {
                 lock.unlock();
             }
         });
+    }
+
+    /** A credential was put or deleted: restart the activated workflows whose trigger configs name it. */
+    private void credentialChanged(String name) {
+        reconcileActiveWhere(workflowId -> usesCredential(workflowId, name));
+    }
+
+    private boolean usesCredential(String workflowId, String name) {
+        Optional<StoredWorkflow> workflow = workflows.get(workflowId);
+        if (workflow.isEmpty()) {
+            return false;
+        }
+        for (JsonNode node : workflow.get().document().path("nodes")) {
+            if (catalog.triggerType(node.path("type").asText()).isPresent()
+                    && TriggerSecrets.names(node.path("config")).contains(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Test hook: every activated workflow's id with its triggers' states. */

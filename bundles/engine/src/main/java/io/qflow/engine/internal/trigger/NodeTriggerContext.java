@@ -18,11 +18,14 @@ final class NodeTriggerContext implements TriggerContext {
     private final TriggerNodeRun run;
     private final long generation;
     private final NodeLogger log;
+    /** The node's config with its secret references resolved: handed to the trigger type, never logged or stored. */
+    private final JsonNode config;
 
-    NodeTriggerContext(Activations activations, TriggerNodeRun run, long generation) {
+    NodeTriggerContext(Activations activations, TriggerNodeRun run, long generation, JsonNode config) {
         this.activations = activations;
         this.run = run;
         this.generation = generation;
+        this.config = config;
         String prefix = "trigger " + run.workflowId + "/" + run.nodeId + ": ";
         this.log = new NodeLogger() {
             @Override
@@ -61,7 +64,7 @@ final class NodeTriggerContext implements TriggerContext {
 
     @Override
     public JsonNode config() {
-        return run.config;
+        return config;
     }
 
     @Override

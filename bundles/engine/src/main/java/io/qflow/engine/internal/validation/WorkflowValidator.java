@@ -38,7 +38,7 @@ public final class WorkflowValidator {
 
     /** The type of the {@code error} port a node gets with {@code onError: continue}. */
     public static final DataType ERROR_PORT_TYPE = DataType.parse("object{message:string,type:string,code:string?,stack:string?}");
-    static final Set<String> VARIABLES = Set.of("input", "in", "inputs", "nodes", "trigger", "execution", "vars");
+    static final Set<String> VARIABLES = Set.of("input", "in", "inputs", "nodes", "trigger", "execution", "vars", "secrets");
     /** What nodes add when they evaluate their deferred fields: for-each {@code item}/{@code index}, while {@code state}/{@code iteration}. */
     static final Set<String> ITEM_VARIABLES = Set.of("item", "index", "state", "iteration");
 
@@ -225,7 +225,7 @@ public final class WorkflowValidator {
             for (String variable : expressions.variables(text)) {
                 if (!VARIABLES.contains(variable) && !(deferred && ITEM_VARIABLES.contains(variable))) {
                     problems.add(new Problem("expression.variable.unknown", "node '" + node.id() + "' config " + pointer
-                            + ": unknown variable '" + variable + "' (known: input, in, inputs, nodes, trigger, execution, vars"
+                            + ": unknown variable '" + variable + "' (known: input, in, inputs, nodes, trigger, execution, vars, secrets"
                             + (deferred ? ", item, index, state, iteration" : "") + ")", node.id(), null, base + pointer));
                 }
             }

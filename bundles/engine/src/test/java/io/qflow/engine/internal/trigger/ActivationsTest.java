@@ -13,10 +13,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.qflow.engine.ConflictException;
 import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionStatus;
+import io.qflow.engine.Problem;
 import io.qflow.engine.TriggerStatus;
 import io.qflow.engine.ValidationException;
 import io.qflow.engine.internal.EngineAssembly;
 import io.qflow.engine.internal.catalog.NodeTypeRegistry;
+import io.qflow.engine.internal.credentials.Credentials;
+import io.qflow.engine.internal.credentials.SecretKeySource;
 import io.qflow.engine.spi.DocumentRepository;
 import io.qflow.sdk.DataType;
 import io.qflow.sdk.NodeContext;
@@ -131,13 +134,14 @@ class ActivationsTest {
 
     private final TestTrigger trigger = new TestTrigger();
     private final MemoryDocuments documents = new MemoryDocuments();
+    private final Credentials credentials = new Credentials(documents, SecretKeySource.ephemeral());
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final EngineAssembly engine = EngineAssembly.standalone(List.of(ECHO), List.of(trigger), null, null);
     private final NodeTypeRegistry registry = (NodeTypeRegistry) engine.catalog();
     private Activations activations = newActivations();
 
     private Activations newActivations() {
-        return new Activations(engine.catalog(), engine.workflows(), engine.executions(), documents, timers, 20);
+        return new Activations(engine.catalog(), engine.workflows(), engine.executions(), documents, credentials, timers, 20);
     }
 
     @AfterEach
@@ -332,5 +336,67 @@ class ActivationsTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** A config field as the running test trigger of workflow "s" received it (secret references resolved). */
+    private String running(String field) {
+        TriggerContext context = trigger.running.get("s/hook");
+        return context == null ? null : context.config().at(field).asText(null);
+    }
+
+    @Test
+    void aMissingCredentialRefusesActivationNamingTheNodeAndFieldAndNothingIsStored() throws Exception {
+        save("s", "{\"auth\": {\"type\": \"header\", \"value\": \"{{ secrets.hookToken }}\"}}");
+        ValidationException e = assertThrows(ValidationException.class, () -> activations.activate("s"));
+        Problem problem = e.problems().get(0);
+        assertEquals("secret.unknown", problem.code());
+        assertEquals("hook", problem.nodeId());
+        assertEquals("/nodes/0/config/auth/value", problem.field());
+        assertTrue(problem.message().contains("'hookToken'"), problem.message());
+        assertTrue(trigger.running.isEmpty());
+        assertFalse(activations.status("s").requested(), "nothing was stored");
+    }
+
+    @Test
+    void theTriggerSeesTheValueAndItsChangesWhileTheWorkflowKeepsTheReference() throws Exception {
+        credentials.put("hookToken", TextNode.valueOf("tok-1"));
+        credentials.put("pg", JSON.readTree("{\"user\": \"app\", \"password\": \"pw-1\"}"));
+        save("s", "{\"token\": \"{{ secrets.hookToken }}\", \"password\": \"{{secrets.pg.password}}\", "
+                + "\"note\": \"not {{ secrets.hookToken }} alone\", \"port\": 5432}");
+        assertTrue(activations.activate("s").active());
+        assertEquals("tok-1", running("/token"));
+        assertEquals("pw-1", running("/password"));
+        assertEquals("not {{ secrets.hookToken }} alone", running("/note"), "only whole-string references are replaced");
+        assertEquals(5432, trigger.running.get("s/hook").config().get("port").asInt());
+        assertTrue(engine.workflows().get("s").orElseThrow().document().toString().contains("{{ secrets.hookToken }}"));
+
+        credentials.put("hookToken", TextNode.valueOf("tok-2"));
+        await(() -> "tok-2".equals(running("/token")), "the trigger to restart with the new value");
+
+        int starts = trigger.starts.get();
+        credentials.put("unrelated", TextNode.valueOf("x"));
+        credentials.put("pg", JSON.readTree("{\"user\": \"app\", \"password\": \"pw-2\"}"));
+        await(() -> "pw-2".equals(running("/password")), "the trigger to restart with the new password");
+        assertEquals(starts + 1, trigger.starts.get(), "a credential the workflow does not use restarts nothing");
+
+        credentials.delete("hookToken");
+        await(() -> !status("s").active(), "the workflow to stop without its credential");
+        TriggerStatus status = activations.status("s");
+        assertTrue(status.requested());
+        String errors = status.triggers().get(0).errors().toString();
+        assertTrue(errors.contains("'hookToken'") && errors.contains("/token"), errors);
+        assertFalse(errors.contains("tok-"), errors);
+
+        credentials.put("hookToken", TextNode.valueOf("tok-3"));
+        await(() -> status("s").active() && "tok-3".equals(running("/token")), "the workflow to run again");
+    }
+
+    @Test
+    void aFieldTheCredentialLacksIsRefusedLikeAMissingCredential() throws Exception {
+        credentials.put("pg", JSON.readTree("{\"user\": \"app\"}"));
+        save("s", "{\"password\": \"{{ secrets.pg.password }}\"}");
+        ValidationException e = assertThrows(ValidationException.class, () -> activations.activate("s"));
+        assertEquals("/nodes/0/config/password", e.problems().get(0).field());
+        assertTrue(e.problems().get(0).message().contains("no field 'password'"), e.problems().toString());
     }
 }

@@ -22,6 +22,15 @@ interface WebhookAuth {
 
     void check(WebhookRequest request, String trigger) throws WebhookRejection;
 
+    /**
+     * The request header that carries the secret itself (a header token), whose value must not reach
+     * the trigger's outputs and so the execution record; null when no header does (an HMAC signature
+     * is derived from the body and reveals nothing).
+     */
+    default String secretHeader() {
+        return null;
+    }
+
     WebhookAuth NONE = (request, trigger) -> { };
 
     static WebhookAuth from(JsonNode auth) throws TriggerConfigException {
@@ -51,6 +60,11 @@ interface WebhookAuth {
     }
 
     record HeaderToken(String header, String value) implements WebhookAuth {
+        @Override
+        public String secretHeader() {
+            return header;
+        }
+
         @Override
         public void check(WebhookRequest request, String trigger) throws WebhookRejection {
             String given = request.header(header);

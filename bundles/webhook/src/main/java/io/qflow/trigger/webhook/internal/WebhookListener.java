@@ -42,7 +42,7 @@ final class WebhookListener implements WebhookHandler {
                     + " bytes, more than its maxBodyBytes " + config.maxBodyBytes());
         }
         config.auth().check(request, trigger);
-        Map<String, JsonNode> outputs = WebhookPayload.outputs(request, mapper, trigger);
+        Map<String, JsonNode> outputs = WebhookPayload.outputs(request, mapper, trigger, config.auth().secretHeader());
         try {
             if (config.responseMode() == WebhookConfig.ResponseMode.IMMEDIATELY) {
                 return CompletableFuture.completedFuture(executionAccepted(context.fire(outputs).executionId()));

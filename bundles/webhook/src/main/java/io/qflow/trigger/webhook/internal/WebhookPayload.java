@@ -21,21 +21,26 @@ import java.util.Map;
 /**
  * What a webhook request becomes on the trigger's output ports: {@code body} (JSON parsed, a form as
  * an object, text as a string, anything else as {@code {"contentType", "size", "base64"}}),
- * {@code headers} (lower-case names, repeated values joined by ", "), {@code query} (a repeated
+ * {@code headers} (lower-case names, repeated values joined by ", "; the header of a header-token auth
+ * shows {@value #REDACTED}, so the token never lands in the execution record), {@code query} (a repeated
  * parameter becomes an array), {@code method} and {@code path}.
  */
 final class WebhookPayload {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    static final String REDACTED = "[redacted]";
 
     private WebhookPayload() {
     }
 
-    static Map<String, JsonNode> outputs(WebhookRequest request, ObjectMapper mapper, String trigger) throws WebhookRejection {
+    /** @param secretHeader the header whose value is replaced by {@value #REDACTED} (any case), or null */
+    static Map<String, JsonNode> outputs(WebhookRequest request, ObjectMapper mapper, String trigger, String secretHeader)
+            throws WebhookRejection {
         Map<String, JsonNode> outputs = new LinkedHashMap<>();
         outputs.put("body", body(request, mapper, trigger));
         ObjectNode headers = JSON.objectNode();
-        request.headers().forEach((name, values) -> headers.put(name, String.join(", ", values)));
+        request.headers().forEach((name, values) -> headers.put(name,
+                name.equalsIgnoreCase(secretHeader) ? REDACTED : String.join(", ", values)));
         outputs.put("headers", headers);
         outputs.put("query", multi(request.query()));
         outputs.put("method", JSON.textNode(request.method()));

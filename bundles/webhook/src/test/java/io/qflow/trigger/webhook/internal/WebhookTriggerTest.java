@@ -163,8 +163,12 @@ class WebhookTriggerTest {
                     () -> handler.handle(post("text/plain", "x", Map.of("x-token", List.of("guess")))));
             assertEquals(403, wrong.status());
             assertTrue(wrong.getMessage().contains("'hook'"), wrong.getMessage());
-            assertEquals(202, answer(handler.handle(post("text/plain", "x", Map.of("x-token", List.of("s3cret"))))).status());
+            assertEquals(202, answer(handler.handle(post("text/plain", "x", Map.of("x-token", List.of("s3cret"), "x-user", List.of("ada")))))
+                    .status());
             assertEquals(1, context.fires().size(), "only the authenticated request fired");
+            JsonNode headers = context.fires().get(0).get("headers");
+            assertEquals("[redacted]", headers.get("x-token").asText(), "the token does not reach the outputs (the execution record)");
+            assertEquals("ada", headers.get("x-user").asText());
         }
     }
 
