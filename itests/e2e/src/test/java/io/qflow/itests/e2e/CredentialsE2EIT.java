@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,21 +36,16 @@ class CredentialsE2EIT {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (qflow != null) {
-            qflow.close();
-        }
-    }
 
     @Test
     void aWebhookGuardedByACredentialAcceptsItsValueWhichIsNeverStoredInClear() throws Exception {
-        Path distribution = Path.of(System.getProperty("qflow.itest.distribution", "../../runtime/target/qflow")).toAbsolutePath().normalize();
         Path data = temp.resolve("data");
-        qflow = QflowProcess.copyOf(distribution, temp.resolve("qflow"), data)
+        qflow = runtimes.copy(temp, data)
                 .withEnvironment("QFLOW_FEATURES", "platform,core,triggers");
         Api api = Polling.startAndAwaitUp(qflow, STARTUP);
         Polling.await("trigger.webhook in the catalogue", STARTUP, () ->

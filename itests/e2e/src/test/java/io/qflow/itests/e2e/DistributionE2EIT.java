@@ -70,9 +70,8 @@ class DistributionE2EIT {
 
     @BeforeAll
     void startRuntime() throws Exception {
-        Path distribution = Path.of(System.getProperty("qflow.itest.distribution", "../../runtime/target/qflow"));
         pluginJars = Path.of(System.getProperty("qflow.itest.plugins", "target/plugins-under-test"));
-        qflow = QflowProcess.copyOf(distribution.toAbsolutePath().normalize(), temp.resolve("qflow"), temp.resolve("data"));
+        qflow = QflowProcess.copyOf(RuntimeCopies.distribution(), temp.resolve("qflow"), temp.resolve("data"));
         LogOnFailure.runtime = qflow;
         Duration startup;
         try {

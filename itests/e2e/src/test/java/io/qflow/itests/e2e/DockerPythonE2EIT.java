@@ -13,9 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +34,8 @@ class DockerPythonE2EIT {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
 
     @BeforeAll
@@ -54,12 +56,6 @@ class DockerPythonE2EIT {
         assertTrue(reply.endsWith("OK"), "the engine at " + HOST + " answered " + reply);
     }
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (qflow != null) {
-            qflow.close();
-        }
-    }
 
     static final String FIRST = """
             import sys, socket
@@ -92,8 +88,7 @@ class DockerPythonE2EIT {
 
     @Test
     void pythonNodesRunInOneContainerPerExecutionOnBothVersions() throws Exception {
-        Path distribution = Path.of(System.getProperty("qflow.itest.distribution", "../../runtime/target/qflow"));
-        qflow = QflowProcess.copyOf(distribution.toAbsolutePath().normalize(), temp.resolve("qflow"), temp.resolve("data"))
+        qflow = runtimes.copy(temp)
                 .withEnvironment("QFLOW_PYTHON_DOCKER_HOST", HOST);
         Api api = Polling.startAndAwaitUp(qflow, STARTUP);
 

@@ -19,8 +19,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,19 +40,14 @@ class DurabilityE2EIT {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (qflow != null) {
-            qflow.close();
-        }
-    }
 
     @Test
     void aHundredExecutionsKilledMidwayAllFinishWithoutRerunningCompletedNodes() throws Exception {
-        Path distribution = Path.of(System.getProperty("qflow.itest.distribution", "../../runtime/target/qflow"));
-        qflow = QflowProcess.copyOf(distribution.toAbsolutePath().normalize(), temp.resolve("qflow"), temp.resolve("data"));
+        qflow = runtimes.copy(temp);
         Api first = Polling.startAndAwaitUp(qflow, STARTUP);
 
         Api.Response created = first.post("/api/v1/workflows", workflow());

@@ -19,8 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,19 +35,14 @@ class LiveEventsE2EIT {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (qflow != null) {
-            qflow.close();
-        }
-    }
 
     @Test
     void aLateSseClientSeesTheSnapshotThenTheRestOfTheRunAndMetricsCountIt() throws Exception {
-        Path distribution = Path.of(System.getProperty("qflow.itest.distribution", "../../runtime/target/qflow"));
-        qflow = QflowProcess.copyOf(distribution.toAbsolutePath().normalize(), temp.resolve("qflow"), temp.resolve("data"));
+        qflow = runtimes.copy(temp);
         Api api = Polling.startAndAwaitUp(qflow, STARTUP);
         Map<String, Double> before = metrics(api);
 

@@ -54,9 +54,8 @@ class PostgresE2EIT {
         postgres = EmbeddedPostgres.builder().start();
         System.out.printf("[e2e] PostgreSQL up on port %d after %d ms%n", postgres.getPort(), (System.nanoTime() - t0) / 1_000_000);
 
-        Path distribution = Path.of(System.getProperty("qflow.itest.distribution", "../../runtime/target/qflow"));
         Path data = temp.resolve("data");
-        qflow = QflowProcess.copyOf(distribution.toAbsolutePath().normalize(), temp.resolve("qflow"), data)
+        qflow = QflowProcess.copyOf(RuntimeCopies.distribution(), temp.resolve("qflow"), data)
                 .withEnvironment("QFLOW_DB_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres")
                 .withEnvironment("QFLOW_DB_USER", "postgres")
                 .withEnvironment("QFLOW_DB_PASSWORD", "postgres");

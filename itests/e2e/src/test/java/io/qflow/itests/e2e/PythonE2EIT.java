@@ -19,8 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,14 +36,10 @@ class PythonE2EIT {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (qflow != null) {
-            qflow.close();
-        }
-    }
 
     static final String FIB = """
             import sys
@@ -62,8 +58,7 @@ class PythonE2EIT {
     void analyseTestSaveRunRestartAndRunAgain() throws Exception {
         Path wheels = Files.createDirectories(temp.resolve("wheels"));
         writeWheel(wheels, "qflow_demo_tools", "1.0.0", "qflowdemo", "def shout(s):\n    return s.upper() + '!'\n");
-        Path distribution = Path.of(System.getProperty("qflow.itest.distribution", "../../runtime/target/qflow"));
-        qflow = QflowProcess.copyOf(distribution.toAbsolutePath().normalize(), temp.resolve("qflow"), temp.resolve("data"))
+        qflow = runtimes.copy(temp)
                 .withEnvironment("QFLOW_PYTHON_FINDLINKS", wheels.toString())
                 .withEnvironment("QFLOW_PYTHON_NOINDEX", "true");
         Api api = Polling.startAndAwaitUp(qflow, STARTUP);

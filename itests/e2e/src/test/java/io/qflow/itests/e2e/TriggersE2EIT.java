@@ -17,8 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,20 +37,16 @@ class TriggersE2EIT {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (qflow != null) {
-            qflow.close();
-        }
-    }
 
     @Test
     void triggersStartRunsAndActivationsSurviveRestartsAndPluginSwaps() throws Exception {
-        Path distribution = Path.of(System.getProperty("qflow.itest.distribution", "../../runtime/target/qflow")).toAbsolutePath().normalize();
-        qflow = QflowProcess.copyOf(distribution, temp.resolve("qflow"), temp.resolve("data"))
+        Path distribution = RuntimeCopies.distribution();
+        qflow = runtimes.copy(temp)
                 .withEnvironment("QFLOW_FEATURES", "platform,core");
         Path webhookJar = temp.resolve("io.qflow.trigger.webhook.jar");
         try (Stream<Path> bundles = Files.list(distribution.resolve("bundle"))) {
