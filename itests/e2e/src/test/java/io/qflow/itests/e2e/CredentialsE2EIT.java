@@ -41,7 +41,6 @@ class CredentialsE2EIT {
     private QflowProcess qflow;
     private final HttpClient http = HttpClient.newHttpClient();
 
-
     @Test
     void aWebhookGuardedByACredentialAcceptsItsValueWhichIsNeverStoredInClear() throws Exception {
         Path data = temp.resolve("data");

@@ -56,7 +56,6 @@ class DockerPythonE2EIT {
         assertTrue(reply.endsWith("OK"), "the engine at " + HOST + " answered " + reply);
     }
 
-
     static final String FIRST = """
             import sys, socket
             def probe(n: int) -> dict:

@@ -44,7 +44,6 @@ class DurabilityE2EIT {
     final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
 
-
     @Test
     void aHundredExecutionsKilledMidwayAllFinishWithoutRerunningCompletedNodes() throws Exception {
         qflow = runtimes.copy(temp);

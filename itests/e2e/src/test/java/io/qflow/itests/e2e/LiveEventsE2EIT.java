@@ -39,7 +39,6 @@ class LiveEventsE2EIT {
     final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
 
-
     @Test
     void aLateSseClientSeesTheSnapshotThenTheRestOfTheRunAndMetricsCountIt() throws Exception {
         qflow = runtimes.copy(temp);

@@ -40,7 +40,6 @@ class PythonE2EIT {
     final RuntimeCopies runtimes = new RuntimeCopies();
     private QflowProcess qflow;
 
-
     static final String FIB = """
             import sys
             import qflowdemo

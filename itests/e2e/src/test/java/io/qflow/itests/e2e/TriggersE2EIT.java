@@ -42,7 +42,6 @@ class TriggersE2EIT {
     private QflowProcess qflow;
     private final HttpClient http = HttpClient.newHttpClient();
 
-
     @Test
     void triggersStartRunsAndActivationsSurviveRestartsAndPluginSwaps() throws Exception {
         Path distribution = RuntimeCopies.distribution();
