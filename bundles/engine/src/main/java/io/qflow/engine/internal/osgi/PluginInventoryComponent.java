@@ -72,11 +72,14 @@ public final class PluginInventoryComponent implements PluginInventory {
     public List<PluginInfo> plugins() {
         List<PluginInfo> all = new ArrayList<>();
         java.util.Set<Path> installedFiles = new java.util.HashSet<>();
-        for (Bundle bundle : context.getBundles()) {
+        // One snapshot for the whole listing: FileInstall may install a dropped JAR meanwhile, and a
+        // second look would find the JAR's own bundle and call the JAR refused in favour of itself.
+        Bundle[] bundles = context.getBundles();
+        for (Bundle bundle : bundles) {
             all.add(describe(bundle));
             fileOf(bundle.getLocation()).ifPresent(installedFiles::add);
         }
-        all.addAll(notInstalled(installedFiles));
+        all.addAll(notInstalled(installedFiles, bundles));
         all.sort(Comparator.comparing((PluginInfo p) -> !p.plugin()).thenComparing(PluginInfo::symbolicName,
                 Comparator.nullsLast(Comparator.naturalOrder())));
         return all;
@@ -88,7 +91,7 @@ public final class PluginInventoryComponent implements PluginInventory {
      * the platform (see {@link PlatformBundleGuard}). Listed with id -1 so the plugins page shows
      * why a dropped JAR did nothing.
      */
-    private List<PluginInfo> notInstalled(java.util.Set<Path> installedFiles) {
+    private List<PluginInfo> notInstalled(java.util.Set<Path> installedFiles, Bundle[] bundles) {
         List<PluginInfo> found = new ArrayList<>();
         if (!Files.isDirectory(pluginsDir)) {
             return found;
@@ -98,7 +101,7 @@ public final class PluginInventoryComponent implements PluginInventory {
                 if (installedFiles.contains(jar.toAbsolutePath().normalize())) {
                     continue;
                 }
-                found.add(describeFile(jar));
+                found.add(describeFile(jar, bundles));
             }
         } catch (IOException e) {
             found.add(new PluginInfo(-1, null, null, null, "not installed", pluginsDir.toUri().toString(), true, List.of(),
@@ -107,7 +110,7 @@ public final class PluginInventoryComponent implements PluginInventory {
         return found;
     }
 
-    private PluginInfo describeFile(Path jar) {
+    private PluginInfo describeFile(Path jar, Bundle[] bundles) {
         String location = jar.toUri().toString();
         String name;
         String version;
@@ -124,7 +127,7 @@ public final class PluginInventoryComponent implements PluginInventory {
                     "not an OSGi bundle: its manifest has no Bundle-SymbolicName");
         }
         String symbolicName = name.split(";")[0].trim();
-        for (Bundle bundle : context.getBundles()) {
+        for (Bundle bundle : bundles) {
             if (symbolicName.equals(bundle.getSymbolicName()) && version != null
                     && org.osgi.framework.Version.parseVersion(version).equals(bundle.getVersion())) {
                 return new PluginInfo(-1, symbolicName, version, null, "not installed", location, true, List.of(),
