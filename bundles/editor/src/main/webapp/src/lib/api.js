@@ -91,6 +91,7 @@ export async function capabilitiesOf(refresh = false) {
     executionEvents: has('/executions/{id}/events'),
     events: has('/events'),
     activate: has('/workflows/{id}/activate'),
+    credentials: has('/credentials'),
   }
   return capabilities
 }

@@ -1,6 +1,6 @@
 import { reactive } from 'vue'
 
-// A small history router: /, /workflows/<id>, /executions, /plugins, /python. The REST front
+// A small history router: /, /workflows/<id>, /executions, /plugins, /python, /credentials. The REST front
 // answers any such path with index.html (SPA fallback), so every screen has a real URL.
 export const route = reactive({ name: 'workflows', params: {}, query: {} })
 
@@ -11,6 +11,7 @@ const ROUTES = [
   [/^\/executions\/?$/, 'executions'],
   [/^\/plugins\/?$/, 'plugins'],
   [/^\/python\/?$/, 'python'],
+  [/^\/credentials\/?$/, 'credentials'],
 ]
 
 export function resolve(path, search = '') {

@@ -59,9 +59,10 @@ export function emptyValue(schema) {
 
 /**
  * Expression completions for a node: what `{{ ... }}` may name. Upstream nodes' ports first
- * (nodes.<id>.<port>), then the node's own inputs and the run-wide names.
+ * (nodes.<id>.<port>), then the node's own inputs, the run-wide names and the stored credentials
+ * (secrets.<name>, secrets.<name>.<field>: `credentials` as GET /credentials lists them).
  */
-export function completionsFor(nodeId, workflow, catalog) {
+export function completionsFor(nodeId, workflow, catalog, credentials = []) {
   const out = []
   for (const n of workflow.nodes) {
     if (n.id === nodeId) continue
@@ -71,6 +72,10 @@ export function completionsFor(nodeId, workflow, catalog) {
   if (self) for (const p of catalog.inputs(self.type)) out.push({ text: p.name === 'in' ? 'in' : `inputs.${p.name}`, detail: p.type })
   out.push({ text: 'input', detail: "the run's input" }, { text: 'vars.', detail: 'settings.vars' },
     { text: 'execution.id', detail: 'string' }, { text: 'trigger', detail: 'what started the run' })
+  for (const c of credentials) {
+    out.push({ text: `secrets.${c.name}`, detail: 'credential' })
+    for (const f of c.fields || []) out.push({ text: `secrets.${c.name}.${f}`, detail: 'credential field' })
+  }
   return out
 }
 

@@ -24,6 +24,13 @@ describe('schema helpers', () => {
     expect(texts.slice(0, 2)).toEqual(['nodes.start.out', 'in'])
     expect(texts).toContain('input')
   })
+
+  it('offers stored credentials and their fields', () => {
+    const catalog = { outputs: () => [], inputs: () => [] }
+    const credentials = [{ name: 'pg', fields: ['user', 'password'] }, { name: 'hookToken', fields: [] }]
+    const texts = completionsFor('me', { nodes: [] }, catalog, credentials).map((c) => c.text).filter((t) => t.startsWith('secrets.'))
+    expect(texts).toEqual(['secrets.pg', 'secrets.pg.user', 'secrets.pg.password', 'secrets.hookToken'])
+  })
 })
 
 describe('router', () => {
@@ -31,6 +38,7 @@ describe('router', () => {
     expect(resolve('/').name).toBe('workflows')
     expect(resolve('/workflows/hello%20x', '?execution=e1')).toEqual({ name: 'editor', params: { id: 'hello x' }, query: { execution: 'e1' } })
     expect(resolve('/executions', '?workflowId=w&status=failed').query).toEqual({ workflowId: 'w', status: 'failed' })
+    expect(resolve('/credentials').name).toBe('credentials')
     expect(resolve('/nope').name).toBe('notfound')
   })
 })
