@@ -16,7 +16,7 @@
 #     backend (needs the engine of scripts/docker-test-engine.sh; DOCKER=0 skips)
 #  +  Editor: first-load JavaScript (gzipped) and canvas frame rate while panning a 500-node
 #     workflow in headless Chromium against the real distribution (itests/editor/bench; EDITOR=0 skips)
-# Env: DURATION (15 s), WARMUP (5 s), CONNS (32), THREADS (2), PORT (18090), WAITING (10000),
+# Env: DURATION (15 s), WARMUP (5 s), JIT_WARMUP (60 s, section 5), CONNS (32), THREADS (2), PORT (18090), WAITING (10000),
 #      STORES (both | h2 | postgres), RECOVERY (1), MVN_FLAGS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -24,6 +24,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 RUNS=${1:-100}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
+JIT_WARMUP=${JIT_WARMUP:-60}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18090}
@@ -121,6 +122,13 @@ measure() {  # measure LABEL URL BODY
   BENCH_BODY="$3" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/post.lua" "$2" \
     | grep '^BENCH_RESULT' | sed "s/^BENCH_RESULT/$1/"
 }
+# The JIT first: C2 compiles the engine, H2, Jackson and Jetty paths for well over a minute here
+# (async-profiler showed the compiler threads taking 30-50 % of both cores through the first 75 s
+# of load), which a 5 s warm-up per endpoint left inside the measured rounds.
+echo "JIT warm-up: batched ${JIT_WARMUP}s, steps $((JIT_WARMUP / 2))s, plain $((JIT_WARMUP / 3))s"
+BENCH_BODY="$RUN_BODY" wrk -t"$THREADS" -c"$CONNS" -d"${JIT_WARMUP}s" -s "$ROOT/bench/post.lua" "$RUN_URL" >/dev/null 2>&1
+BENCH_BODY="$RUN_BODY" wrk -t"$THREADS" -c"$CONNS" -d"$((JIT_WARMUP / 2))s" -s "$ROOT/bench/post.lua" "$BASE/api/v1/workflows/$WF_STEPS/executions" >/dev/null 2>&1
+BENCH_BODY="$SAMPLE" wrk -t"$THREADS" -c"$CONNS" -d"$((JIT_WARMUP / 3))s" -s "$ROOT/bench/post.lua" "$BASE/api/v1/_plain" >/dev/null 2>&1
 # Interleaved, three rounds: the machine's noise hits all three endpoints alike; medians reported.
 ROWS=()
 for round in 1 2 3; do
