@@ -86,6 +86,10 @@ command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk >/d
 WORK=$(mktemp -d /tmp/qflow-bench.XXXXXX)
 cp -r "$ROOT/runtime/target/qflow" "$WORK/qflow"
 echo "qflow.bench.plain=true" >> "$WORK/qflow/conf/qflow.properties"
+# Every execution of the run stays in the history: with the default retention (newest 10,000) the
+# sweep every 5 minutes deletes what minutes of load added, a burst that landed in whichever
+# measurement it met (the webhook against peers fell from 3,478 to 860 req/s once).
+printf 'qflow.retention.maxCount=0\nqflow.retention.maxAgeDays=0\n' >> "$WORK/qflow/conf/qflow.properties"
 QFLOW_DB_URL="${QFLOW_DB_URL:-}" QFLOW_PORT=$PORT QFLOW_DATA="$WORK/data" setsid "$WORK/qflow/bin/qflow" >"$WORK/runtime.log" 2>&1 < /dev/null &
 PID=$!
 trap 'kill -TERM -- -$PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
