@@ -128,12 +128,8 @@ public final class Activations implements TriggerService, AutoCloseable {
     public TriggerStatus activate(String workflowId) throws NotFoundException, ValidationException, ConflictException {
         lock.lock();
         try {
-            StoredWorkflow workflow = workflows.get(workflowId)
-                    .orElseThrow(() -> new NotFoundException("no workflow with id '" + workflowId + "'"));
-            WorkflowTriggers previous = active.remove(workflowId);
-            if (previous != null) {
-                stopAll(previous);
-            }
+            StoredWorkflow workflow = stored(workflowId);
+            WorkflowTriggers previous = stopped(active.remove(workflowId));
             WorkflowTriggers triggers = new WorkflowTriggers(workflowId);
             try {
                 startStrict(triggers, workflow, false);
@@ -181,8 +177,7 @@ public final class Activations implements TriggerService, AutoCloseable {
 
     @Override
     public TriggerStatus status(String workflowId) throws NotFoundException {
-        StoredWorkflow workflow = workflows.get(workflowId)
-                .orElseThrow(() -> new NotFoundException("no workflow with id '" + workflowId + "'"));
+        StoredWorkflow workflow = stored(workflowId);
         // Under the lock: a reconcile stops the old triggers before it records why they are not
         // running; a reader in between would report that passing "stopped" as the reason.
         lock.lock();
@@ -211,12 +206,8 @@ public final class Activations implements TriggerService, AutoCloseable {
     public TriggerStatus listenOnce(String workflowId, Duration timeout) throws NotFoundException, ValidationException, ConflictException {
         lock.lock();
         try {
-            StoredWorkflow workflow = workflows.get(workflowId)
-                    .orElseThrow(() -> new NotFoundException("no workflow with id '" + workflowId + "'"));
-            WorkflowTriggers previous = listening.remove(workflowId);
-            if (previous != null) {
-                stopAll(previous);
-            }
+            StoredWorkflow workflow = stored(workflowId);
+            stopped(listening.remove(workflowId));
             WorkflowTriggers triggers = new WorkflowTriggers(workflowId);
             startStrict(triggers, workflow, true);
             listening.put(workflowId, triggers);
@@ -423,6 +414,18 @@ public final class Activations implements TriggerService, AutoCloseable {
                 lock.unlock();
             }
         }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private StoredWorkflow stored(String workflowId) throws NotFoundException {
+        return workflows.get(workflowId).orElseThrow(() -> new NotFoundException("no workflow with id '" + workflowId + "'"));
+    }
+
+    /** Stops {@code triggers} if there are any, and hands them back. */
+    private static WorkflowTriggers stopped(WorkflowTriggers triggers) {
+        if (triggers != null) {
+            stopAll(triggers);
+        }
+        return triggers;
     }
 
     private static void stopAll(WorkflowTriggers triggers) {

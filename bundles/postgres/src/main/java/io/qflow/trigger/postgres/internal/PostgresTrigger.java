@@ -23,7 +23,7 @@ public final class PostgresTrigger implements TriggerType {
             .output("processId", DataType.INTEGER, "PID of the notifying backend")
             .output("receivedAt", DataType.STRING, "When Qflow received it, ISO-8601")
             .configSchemaResource(PostgresTrigger.class, "postgres.schema.json")
-            .example("{\"url\": \"jdbc:postgresql://localhost:5432/app\", \"user\": \"app\", \"password\": \"...\", \"channel\": \"new_user\"}")
+            .example("{\"url\": \"jdbc:postgresql://localhost:5432/app\", \"user\": \"app\", \"password\": \"{{ secrets.appDb.password }}\", \"channel\": \"new_user\"}")
             .build();
 
     @Override

@@ -37,7 +37,7 @@ public final class WebhookTrigger implements TriggerType {
             .configSchemaResource(WebhookTrigger.class, "webhook.schema.json")
             .example("{\"path\": \"signup\", \"method\": \"POST\", \"responseMode\": \"lastNode\"}")
             .example("{\"path\": \"github\", \"responseMode\": \"immediately\", \"auth\": {\"type\": \"hmac\", "
-                    + "\"header\": \"X-Hub-Signature-256\", \"prefix\": \"sha256=\", \"secret\": \"...\"}}")
+                    + "\"header\": \"X-Hub-Signature-256\", \"prefix\": \"sha256=\", \"secret\": \"{{ secrets.github.webhookSecret }}\"}}")
             .build();
 
     private final WebhookEndpoints endpoints;
