@@ -88,7 +88,8 @@ cp -r "$ROOT/runtime/target/qflow" "$WORK/qflow"
 echo "qflow.bench.plain=true" >> "$WORK/qflow/conf/qflow.properties"
 # Every execution of the run stays in the history: with the default retention (newest 10,000) the
 # sweep every 5 minutes deletes what minutes of load added, a burst that landed in whichever
-# measurement it met (the webhook against peers fell from 3,478 to 860 req/s once).
+# measurement it met (the webhook against peers fell from 3,478 to 860 req/s once, most likely so:
+# with retention off the next run gave 3,729).
 printf 'qflow.retention.maxCount=0\nqflow.retention.maxAgeDays=0\n' >> "$WORK/qflow/conf/qflow.properties"
 QFLOW_DB_URL="${QFLOW_DB_URL:-}" QFLOW_PORT=$PORT QFLOW_DATA="$WORK/data" setsid "$WORK/qflow/bin/qflow" >"$WORK/runtime.log" 2>&1 < /dev/null &
 PID=$!

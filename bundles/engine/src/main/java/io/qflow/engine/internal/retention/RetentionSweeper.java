@@ -16,7 +16,8 @@ import java.util.logging.Logger;
  * {@link #BATCH} (one short transaction each), so the engine's writes never wait long behind it.
  * Between full batches it pauses as long as the batch took: at thousands of executions a second a
  * sweep has as much to delete as the load wrote, and deleting it flat out took the store from the
- * load for as long (a webhook benchmark fell from 3,478 to 860 req/s during one such burst).
+ * load for as long (most likely why a webhook benchmark once fell from 3,478 to 860 req/s; with
+ * retention off the next run gave 3,729).
  * Runs on its own daemon thread; {@link #sweep()} may also be called directly.
  */
 public final class RetentionSweeper implements AutoCloseable {
