@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qflow.engine.ErrorInfo;
 import io.qflow.engine.LogLine;
+import io.qflow.engine.NodeRun;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,6 +22,7 @@ import java.util.List;
 final class ColumnCodec {
 
     private static final TypeReference<List<LogLine>> LOG_LINES = new TypeReference<>() { };
+    private static final TypeReference<List<NodeRun>> NODE_RUNS = new TypeReference<>() { };
 
     private final ObjectMapper mapper;
 
@@ -99,6 +101,32 @@ final class ColumnCodec {
             return mapper.readValue(text, LOG_LINES);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored " + column + " is not valid JSON", e);
+        }
+    }
+
+    /**
+     * Node runs as one JSON array, their times cut to microseconds like {@link #setInstant}'s, so a
+     * node run reads back the same from its row or from an array.
+     */
+    String writeNodeRuns(List<NodeRun> runs) {
+        List<NodeRun> micros = new java.util.ArrayList<>(runs.size());
+        for (NodeRun run : runs) {
+            micros.add(new NodeRun(run.nodeId(), run.type(), run.status(), run.attempts(), micros(run.startedAt()),
+                    micros(run.finishedAt()), run.inputs(), run.outputs(), run.logs(), run.error(), run.cached()));
+        }
+        return write(micros);
+    }
+
+    private static Instant micros(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** Node runs written as one JSON array by {@link #writeNodeRuns}. */
+    List<NodeRun> readNodeRuns(String text) {
+        try {
+            return mapper.readValue(text, NODE_RUNS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored node runs are not valid JSON", e);
         }
     }
 

@@ -29,6 +29,13 @@ import org.osgi.service.component.annotations.Reference;
  * Executions in the {@code executions} table and their node runs in {@code node_runs}, ordered by
  * {@code seq} (the workflow order they were inserted in). Thread-safe.
  *
+ * <p>An execution inserted already final (a batched run written once, at its end) keeps its node
+ * runs in its own row instead, as one JSON array in the {@code nodes} column: one row to write in
+ * place of one per node, which is most of what the write of a short run costs. Its node runs are
+ * final and the engine does not write them again; should one be saved all the same, it goes to
+ * {@code node_runs} as usual and, when read, takes the place of the one of the same node in the
+ * array (new nodes after the array's). Writes thus never need to look at what is stored.
+ *
  * <p>Writes ({@link #insert}, {@link #updateExecution}, {@link #saveNodeRun}) go through a
  * {@link GroupCommitWriter}: concurrent writes share one transaction and one commit, and each call
  * returns once its own write is committed. Their JSON is written on the caller's thread before the
@@ -79,8 +86,8 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         this.writer = writer == null ? new GroupCommitWriter(dataSource) : writer;
         this.codec = new ColumnCodec(objectMapper);
         String json = dialect.json();
-        this.insertExecution = "INSERT INTO executions (" + EXECUTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, " + json
-                + ", ?, ?, ?, " + json + ", " + json + ")";
+        this.insertExecution = "INSERT INTO executions (" + EXECUTION_COLUMNS + ", nodes) VALUES (?, ?, ?, ?, ?, " + json
+                + ", ?, ?, ?, " + json + ", " + json + ", " + json + ")";
         this.insertNodeRun = "INSERT INTO node_runs (execution_id, seq, " + NODE_RUN_COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, " + json + ", " + json + ", " + json + ", " + json + ", ?)";
         this.updateExecution = "UPDATE executions SET status = ?, started_at = ?, finished_at = ?, outputs = " + json
@@ -187,37 +194,48 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
             return;
         }
         PreparedStatement statement = statements.prepare(insertExecution);
-        boolean anyNodes = false;
+        boolean anyNodeRows = false;
         for (ExecutionRow row : rows) {
             row.bindInsert(statement);
             statement.addBatch();
-            anyNodes |= !row.nodes().isEmpty();
+            anyNodeRows |= !row.nodeRows().isEmpty();
         }
         statement.executeBatch();
-        if (!anyNodes) {
-            return;
-        }
-        PreparedStatement nodeStatement = statements.prepare(insertNodeRun);
-        for (ExecutionRow row : rows) {
-            int seq = 0;
-            for (NodeRunRow node : row.nodes()) {
-                nodeStatement.setString(1, row.id());
-                nodeStatement.setInt(2, seq++);
-                nodeStatement.setString(3, node.nodeId());
-                node.bindFields(nodeStatement, 4);
-                nodeStatement.addBatch();
+        if (anyNodeRows) {
+            PreparedStatement nodeStatement = statements.prepare(insertNodeRun);
+            for (ExecutionRow row : rows) {
+                addNodeRows(nodeStatement, row.id(), row.nodeRows());
             }
+            nodeStatement.executeBatch();
         }
-        nodeStatement.executeBatch();
     }
 
-    /** An execution's columns, its JSON written on the caller's thread. */
+    private static void addNodeRows(PreparedStatement statement, String executionId, List<NodeRunRow> nodes)
+            throws SQLException {
+        int seq = 0;
+        for (NodeRunRow node : nodes) {
+            statement.setString(1, executionId);
+            statement.setInt(2, seq++);
+            statement.setString(3, node.nodeId());
+            node.bindFields(statement, 4);
+            statement.addBatch();
+        }
+    }
+
+    /**
+     * An execution's columns, its JSON written on the caller's thread: the node runs of a final
+     * execution as one array in its row, those of any other as rows of their own.
+     */
     private ExecutionRow executionRow(Execution execution) {
+        boolean inRow = execution.status().isFinal();
         return new ExecutionRow(execution, codec.jsonOrNull(execution.input()), codec.jsonOrNull(execution.outputs()),
-                codec.jsonOrNull(execution.error()), execution.nodes().stream().map(this::row).toList());
+                codec.jsonOrNull(execution.error()), inRow ? codec.writeNodeRuns(execution.nodes()) : null,
+                inRow ? List.of() : execution.nodes().stream().map(this::row).toList());
     }
 
-    private record ExecutionRow(Execution execution, String input, String outputs, String error, List<NodeRunRow> nodes) {
+    /** An execution's columns: node runs either as {@code nodes} (JSON, in the row) or as {@code nodeRows}. */
+    private record ExecutionRow(Execution execution, String input, String outputs, String error, String nodes,
+                                List<NodeRunRow> nodeRows) {
 
         String id() {
             return execution.id();
@@ -235,6 +253,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
             ColumnCodec.setInstant(statement, 9, execution.finishedAt());
             ColumnCodec.setJsonText(statement, 10, outputs);
             ColumnCodec.setJsonText(statement, 11, error);
+            ColumnCodec.setJsonText(statement, 12, nodes);
         }
 
         void bindUpdate(PreparedStatement statement) throws SQLException {
@@ -278,17 +297,20 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         // One transaction so the node runs belong to the same moment as the execution row.
         return transactions.inTransaction("Reading execution " + executionId, connection -> {
             Execution summary;
+            String nodes;
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + EXECUTION_COLUMNS + " FROM executions WHERE id = ?")) {
+                    "SELECT " + EXECUTION_COLUMNS + ", nodes FROM executions WHERE id = ?")) {
                 statement.setString(1, executionId);
                 try (ResultSet row = statement.executeQuery()) {
                     if (!row.next()) {
                         return Optional.empty();
                     }
                     summary = execution(row, List.of());
+                    nodes = row.getString("nodes");
                 }
             }
-            return Optional.of(withNodeRuns(summary, nodeRuns(connection, executionId)));
+            List<NodeRun> rows = nodeRuns(connection, executionId);
+            return Optional.of(withNodeRuns(summary, nodes == null ? rows : overlay(codec.readNodeRuns(nodes), rows)));
         });
     }
 
@@ -484,6 +506,22 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
                 codec.getJson(row, "input"), ColumnCodec.getInstant(row, "created_at"),
                 ColumnCodec.getInstant(row, "started_at"), ColumnCodec.getInstant(row, "finished_at"),
                 codec.getObject(row, "outputs"), codec.getError(row, "error"), nodes);
+    }
+
+    /** Node runs kept in the execution's row, each replaced by a row of the same node; other rows after them. */
+    private static List<NodeRun> overlay(List<NodeRun> inRow, List<NodeRun> rows) {
+        if (rows.isEmpty()) {
+            return inRow;
+        }
+        java.util.Map<String, NodeRun> byNode = new java.util.LinkedHashMap<>();
+        rows.forEach(run -> byNode.put(run.nodeId(), run));
+        List<NodeRun> merged = new ArrayList<>(inRow.size() + rows.size());
+        for (NodeRun run : inRow) {
+            NodeRun saved = byNode.remove(run.nodeId());
+            merged.add(saved != null ? saved : run);
+        }
+        merged.addAll(byNode.values());
+        return merged;
     }
 
     private static Execution withNodeRuns(Execution e, List<NodeRun> nodes) {

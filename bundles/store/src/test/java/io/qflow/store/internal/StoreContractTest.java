@@ -632,6 +632,55 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void anExecutionInsertedFinalKeepsItsNodeRunsInItsRowAndReadsBackTheSame() throws Exception {
+        NodeRun failed = new NodeRun("b", "core.b", NodeRunStatus.FAILED, 2, T0.plusNanos(1_234_567),
+                T0.plusMillis(2), object("{\"in\":{\"x\":[1,2,{\"y\":null}]}}"), null,
+                List.of(new LogLine(T0.plusNanos(1_000_001), "warn", "careful")),
+                new ErrorInfo("boom", "IllegalStateException", "node.failed", "at b(B.java:1)", null));
+        NodeRun cached = new NodeRun("a", "core.a", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(1), null,
+                object("{\"out\":\"é ✓\"}"), List.of(), null, true);
+        Execution finished = new Execution("ex-1", "wf-1", 1, ExecutionStatus.FAILED, "manual", object("{}"), T0, T0,
+                T0.plusSeconds(1), null, new ErrorInfo("boom", "x", "code", null, null),
+                List.of(cached, failed, pending("c")));
+
+        executions.insert(finished);
+
+        assertEquals("0", queryString("SELECT COUNT(*) FROM node_runs WHERE execution_id = 'ex-1'"), "no node_runs rows");
+        Execution found = executions.find("ex-1").orElseThrow();
+        NodeRun failedInMicros = new NodeRun("b", "core.b", NodeRunStatus.FAILED, 2, T0.plusNanos(1_234_000),
+                T0.plusMillis(2), failed.inputs(), null, failed.logs(), failed.error());
+        assertEquals(List.of(cached, failedInMicros, pending("c")), found.nodes(), "times cut to microseconds as in rows");
+        assertEquals(List.of(), executions.list(new ExecutionQuery("wf-1", null, 10, null)).get(0).nodes(), "listings stay summaries");
+        reopen();
+        assertEquals(found, executions.find("ex-1").orElseThrow());
+    }
+
+    @Test
+    void aNodeRunSavedForAnExecutionWithItsNodeRunsInItsRowTakesThePlaceOfItsOwn() throws Exception {
+        NodeRun a = new NodeRun("a", "core.a", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(1), null,
+                object("{\"out\":1}"), List.of(), null);
+        NodeRun b = new NodeRun("b", "core.b", NodeRunStatus.FAILED, 1, T0, T0.plusMillis(2), null, null, List.of(),
+                new ErrorInfo("boom", "x", "code", null, null));
+        executions.insert(new Execution("ex-1", "wf-1", 1, ExecutionStatus.FAILED, "manual", object("{}"), T0, T0,
+                T0.plusSeconds(1), null, null, List.of(a, b, pending("c"))));
+        Execution other = new Execution("ex-2", "wf-1", 1, ExecutionStatus.SUCCEEDED, "manual", object("{}"), T0, T0,
+                T0.plusSeconds(1), null, null, List.of(a));
+        executions.insert(other);
+
+        NodeRun bAgain = new NodeRun("b", "core.b", NodeRunStatus.SUCCEEDED, 2, T0, T0.plusMillis(3), null,
+                object("{\"out\":2}"), List.of(), null);
+        executions.saveNodeRun("ex-1", bAgain);
+        NodeRun d = new NodeRun("d", "core.d", NodeRunStatus.SKIPPED, 0, null, T0, null, null, List.of(), null);
+        executions.saveChanges(List.of(new ExecutionRepository.Changes(other, false, false, List.of(d))));
+
+        assertEquals(List.of(a, bAgain, pending("c")), executions.find("ex-1").orElseThrow().nodes(), "replaced in place, order kept");
+        assertEquals(List.of(a, d), executions.find("ex-2").orElseThrow().nodes(), "appended after the moved ones");
+        reopen();
+        assertEquals(List.of(a, bAgain, pending("c")), executions.find("ex-1").orElseThrow().nodes());
+        assertEquals(List.of(a, d), executions.find("ex-2").orElseThrow().nodes());
+    }
+
+    @Test
     void aBatchOfChangesIsAllOrNothing() throws Exception {
         Execution fresh = execution("ex-1", "wf-1", ExecutionStatus.RUNNING, T0, "a");
         Execution missing = execution("ex-missing", "wf-1", ExecutionStatus.SUCCEEDED, T0);
@@ -670,7 +719,7 @@ abstract class StoreContractTest {
 
         MigrateResult again = SchemaMigrator.migrate(store.dataSource(), store.dialect());
         assertEquals(0, again.migrationsExecuted);
-        assertEquals("3", again.initialSchemaVersion);
+        assertEquals("4", again.initialSchemaVersion);
         assertEquals("1", queryString(
                 "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" = '1'"));
         assertTrue(workflows.find("wf-1").isPresent());
@@ -688,7 +737,8 @@ abstract class StoreContractTest {
                 Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE documents");
             statement.execute("ALTER TABLE node_runs DROP COLUMN cached");
-            statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('2', '3')");
+            statement.execute("ALTER TABLE executions DROP COLUMN nodes");
+            statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('2', '3', '4')");
         }
         executions = null;
         store.close();
@@ -696,8 +746,8 @@ abstract class StoreContractTest {
         openStore();
 
         assertEquals(List.of(aDone, pending("b")), executions.find("ex-1").orElseThrow().nodes(), "old node runs read as not cached");
-        assertEquals("2", queryString(
-                "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IN ('2', '3')"));
+        assertEquals("3", queryString(
+                "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IN ('2', '3', '4')"));
         assertEquals(List.of(), documents.list("any"), "the documents table is there again");
     }
 

@@ -179,6 +179,9 @@ public final class LargeValues {
         }
 
         private boolean fits(JsonNode value) {
+            if (jsonSizeAtMost(value, inlineMaxBytes) <= inlineMaxBytes) {
+                return true; // surely small: not worth writing it out to count
+            }
             try (LimitedCounter counter = new LimitedCounter(inlineMaxBytes)) {
                 mapper.writeValue(counter, value);
                 return true;
@@ -188,6 +191,42 @@ public final class LargeValues {
                 return true;
             }
         }
+    }
+
+    /**
+     * An upper bound of the size of {@code value}'s JSON (every character escaped as {@code \\uXXXX},
+     * numbers at their longest), or a number above {@code limit} as soon as the bound passes it. A
+     * walk of the tree costs a fraction of writing it out, and most values are far below the limit.
+     */
+    static long jsonSizeAtMost(JsonNode value, long limit) {
+        long size = 0;
+        java.util.ArrayDeque<JsonNode> pending = new java.util.ArrayDeque<>();
+        pending.push(value);
+        while (!pending.isEmpty()) {
+            JsonNode node = pending.pop();
+            if (node.isTextual()) {
+                size += node.textValue().length() * 6L + 2;
+            } else if (node.isObject()) {
+                size += 2;
+                Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    size += field.getKey().length() * 6L + 4; // quotes, colon, comma
+                    pending.push(field.getValue());
+                }
+            } else if (node.isArray()) {
+                size += 2 + node.size(); // brackets, commas
+                node.elements().forEachRemaining(pending::push);
+            } else if (node.isBinary() || node.isPojo() || node.isBigDecimal() || node.isBigInteger()) {
+                return limit + 1; // no cheap bound: count it for real
+            } else {
+                size += 32; // null, booleans and machine numbers: at most 25 characters
+            }
+            if (size > limit) {
+                return size;
+            }
+        }
+        return size;
     }
 
     /** Whether {@code value} is a reference the engine made for a large JSON value. */

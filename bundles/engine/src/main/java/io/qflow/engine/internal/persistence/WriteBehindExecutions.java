@@ -67,6 +67,10 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
     private long pauseUntil;
     /** The flusher sleeps with nothing due (guarded by the lock). */
     private boolean idle;
+    /** The flusher waits for company for a small urgent batch (guarded by the lock). */
+    private boolean lingering;
+    /** Executions that became urgent while the flusher lingers (guarded by the lock). */
+    private int urgentWhileLingering;
     /** When the last write ended (System.nanoTime, flusher thread only). */
     private long lastWriteEnd;
 
@@ -149,7 +153,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             }
             if (entry.dirty()) {
                 written = entry.waiter();
-                wake.signal();
+                urgent();
             } else if (entry.inFlight != null) {
                 written = entry.inFlight; // taken by the flusher, not committed yet
             } else {
@@ -184,7 +188,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
                     return;
                 }
                 written = entry.waiter();
-                wake.signal();
+                urgent();
             }
         } finally {
             lock.unlock();
@@ -306,6 +310,22 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         }
     }
 
+    /**
+     * Someone waits for an execution to be written. The flusher is woken only when that changes
+     * what it does: not while it writes (it looks again after), and while it lingers only once a
+     * full batch is due. A signal per waiter cost a futex wake-up and a rescan of the tracked
+     * executions each, about 2 % of the CPU at a few thousand short runs a second.
+     */
+    private void urgent() {
+        if (lingering) {
+            if (++urgentWhileLingering >= FULL_BATCH) {
+                wake.signal();
+            }
+        } else {
+            wake.signal();
+        }
+    }
+
     /** A waiting or final execution must be on disk before the engine tells anyone about it. */
     private static boolean mustBeWritten(ExecutionStatus status) {
         return status.isFinal() || status == ExecutionStatus.WAITING;
@@ -358,10 +378,14 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
                     lingerUntil = now + LINGER_NANOS;
                 }
                 if (now < lingerUntil) {
+                    lingering = true;
+                    urgentWhileLingering = due.size();
                     try {
                         wake.awaitNanos(lingerUntil - now);
                     } catch (InterruptedException e) {
                         // nobody interrupts this thread on purpose
+                    } finally {
+                        lingering = false;
                     }
                     continue;
                 }
