@@ -45,6 +45,22 @@ class ExecutionTest {
     }
 
     @Test
+    void runAndWaitAnswersWithTheRunningExecutionOnceItsTimeoutHasPassedAndTheRunGoesOn() throws Exception {
+        try (Engine engine = engine()) {
+            StoredWorkflow wf = engine.workflows().create(json("{'name': 'slow', 'nodes': [{'id': 'slow', 'type': 'test.block'}]}"));
+            long before = System.nanoTime();
+            Execution answered = engine.executions().run(wf.id(), json("{}"), "manual", Duration.ofMillis(300));
+            long waitedMs = (System.nanoTime() - before) / 1_000_000;
+
+            assertEquals(ExecutionStatus.RUNNING, answered.status());
+            assertTrue(waitedMs >= 300, "answered after " + waitedMs + " ms, before its timeout");
+            release.countDown();
+            Execution done = engine.executions().await(answered.id(), Duration.ofSeconds(20));
+            assertEquals(ExecutionStatus.SUCCEEDED, done.status(), "the run went on after the answer");
+        }
+    }
+
+    @Test
     void outputsFlowAlongConnectionsAndSinksAreTheResult() throws Exception {
         try (Engine engine = engine()) {
             Execution done = run(engine, """
