@@ -122,10 +122,21 @@ echo "sample run:   ${SAMPLE:0:300}"
 # as run-and-wait (the issue's "plain endpoint returning the same JSON"), without engine or store.
 echo "sample plain: $(curl -fsS -X POST -H 'Content-Type: application/json' -d "$SAMPLE" "$BASE/api/v1/_plain" | head -c 300)"
 
-measure() {  # measure LABEL URL BODY
+# The runtime's JVM (the launcher script execs java; the lookup also covers a forking setsid).
+JVM_PID=$(ps -o pid=,comm= -g "$PID" | awk '$2 == "java" {print $1; exit}')
+jvm_ticks() { awk '{print $14 + $15}' "/proc/$JVM_PID/stat" 2>/dev/null || echo 0; }
+measure() {  # measure LABEL URL BODY -> LABEL requests= rps= p50_us= p99_us= errors= cpu_us=
   BENCH_BODY="$3" wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/bench/post.lua" "$2" >/dev/null 2>&1
-  BENCH_BODY="$3" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/post.lua" "$2" \
-    | grep '^BENCH_RESULT' | sed "s/^BENCH_RESULT/$1/"
+  local before after result
+  before=$(jvm_ticks)
+  result=$(BENCH_BODY="$3" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/post.lua" "$2" \
+    | grep '^BENCH_RESULT' | sed "s/^BENCH_RESULT/$1/")
+  after=$(jvm_ticks)
+  # The runtime's CPU time (user + system, clock ticks of 10 ms) per answered request: what the
+  # throughput ratio comes from once both cores are busy.
+  echo "$result" | awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" '{
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "requests") n = kv[2] }
+    printf "%s cpu_us=%.0f\n", $0, (n > 0 ? t * 1e6 / hz / n : 0) }'
 }
 # The JIT first: C2 compiles the engine, H2, Jackson and Jetty paths for well over a minute here
 # (async-profiler showed the compiler threads taking 30-50 % of both cores through the first 75 s
@@ -141,14 +152,14 @@ for round in 1 2 3; do
   ROWS+=("$(measure batched "$RUN_URL" "$RUN_BODY")")
   ROWS+=("$(measure steps "$BASE/api/v1/workflows/$WF_STEPS/executions" "$RUN_BODY")")
 done
-printf '%-10s %10s %9s %9s %7s   (median of 3 rounds)\n' endpoint "req/s" "p50 ms" "p99 ms" errors
+printf '%-10s %10s %9s %9s %7s %12s   (median of 3 rounds)\n' endpoint "req/s" "p50 ms" "p99 ms" errors "JVM CPU/req"
 printf '%s\n' "${ROWS[@]}" | awk '
   {for(i=2;i<=NF;i++){split($i,kv,"="); v[$1,kv[1],++n[$1,kv[1]]]=kv[2]}; seen[$1]=1}
   function med(k,f,  a,c,i,j,t){c=n[k,f]; for(i=1;i<=c;i++)a[i]=v[k,f,i]+0;
     for(i=1;i<=c;i++)for(j=i+1;j<=c;j++)if(a[j]<a[i]){t=a[i];a[i]=a[j];a[j]=t}; return a[int((c+1)/2)]}
   END{split("plain batched steps",order," ");
     for(o=1;o<=3;o++){k=order[o]; r[k]=med(k,"rps");
-      printf "%-10s %10.0f %9.2f %9.2f %7d\n", k, r[k], med(k,"p50_us")/1000, med(k,"p99_us")/1000, med(k,"errors")}
+      printf "%-10s %10.0f %9.2f %9.2f %7d %9.0f us\n", k, r[k], med(k,"p50_us")/1000, med(k,"p99_us")/1000, med(k,"errors"), med(k,"cpu_us")}
     printf "workflow/plain throughput ratio: batched %.0f %%, steps %.0f %% (target >= 50 %%)\n", 100*r["batched"]/r["plain"], 100*r["steps"]/r["plain"]}'
 EXECUTIONS=$(curl -fsS "$BASE/api/v1/executions?workflowId=$WF&limit=1" | head -c 200)
 echo "history persisted in H2 (newest execution): $EXECUTIONS"
@@ -162,8 +173,8 @@ echo "sample: $(curl -fsS -X POST -H 'Content-Type: application/json' -d "$BODY"
 ROWS=()
 for round in 1 2 3; do ROWS+=("$(measure webhook "$HOOK_URL" "$BODY")"); done
 printf '%s\n' "${ROWS[@]}" | awk '{for(i=2;i<=NF;i++){split($i,kv,"="); v[kv[1]]=v[kv[1]] " " kv[2]}} END{
-  n=split(v["rps"],r," "); split(v["p50_us"],a," "); split(v["p99_us"],b," ");
-  for(i=1;i<=n;i++) printf "round %d: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n", i, r[i], a[i]/1000, b[i]/1000}'
+  n=split(v["rps"],r," "); split(v["p50_us"],a," "); split(v["p99_us"],b," "); split(v["cpu_us"],c," ");
+  for(i=1;i<=n;i++) printf "round %d: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  JVM CPU %4.0f us/req\n", i, r[i], a[i]/1000, b[i]/1000, c[i]}'
 echo "history persisted (newest execution): $(curl -fsS "$BASE/api/v1/executions?workflowId=bench-webhook&limit=1" | head -c 200)"
 # The same workload against Node-RED, n8n and a plain Node.js server in one run (installs the peers
 # into /tmp/peers on first use, about 6 minutes). WEBHOOK_PEERS=0 skips.
