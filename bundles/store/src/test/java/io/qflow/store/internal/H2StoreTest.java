@@ -1,6 +1,9 @@
 package io.qflow.store.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on embedded H2 in file mode, the default database. */
@@ -18,5 +21,13 @@ class H2StoreTest extends StoreContractTest {
     @Override
     protected SqlDialect dialect() {
         return SqlDialect.H2;
+    }
+
+    @Test
+    void clobsUpTo16KbAreKeptInTheRowOfANewDatabase() throws Exception {
+        // migration V4: without it H2 moves every CLOB over 256 characters to its LOB map, a
+        // second write per JSON value (most node runs' inputs and outputs)
+        assertEquals("16384", queryString(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'MAX_LENGTH_INPLACE_LOB'"));
     }
 }

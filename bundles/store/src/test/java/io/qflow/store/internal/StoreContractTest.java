@@ -753,7 +753,7 @@ abstract class StoreContractTest {
 
     // ---- helpers
 
-    private String queryString(String sql) throws SQLException {
+    protected String queryString(String sql) throws SQLException {
         try (Connection connection = store.dataSource().getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(sql)) {
