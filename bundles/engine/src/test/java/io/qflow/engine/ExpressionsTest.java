@@ -32,6 +32,16 @@ class ExpressionsTest {
     }
 
     @Test
+    void fieldsNamedLikeJavaPropertiesAreTheJsonFields() throws Exception {
+        Map<String, JsonNode> odd = Map.of("input", json("{'empty': 'no', 'class': 'c', 'size': 7, 'bytes': 'b', 'blank': 1}"));
+        assertEquals(json("'no'"), expressions.evaluate("{{ input.empty }}", odd));
+        assertEquals(json("7"), expressions.evaluate("{{ input.size }}", odd));
+        assertEquals(json("'b'"), expressions.evaluate("{{ input.bytes }}", odd));
+        assertEquals(json("1"), expressions.evaluate("{{ input.blank }}", odd));
+        assertEquals(json("'c'"), expressions.evaluate("{{ input['class'] }}", odd));
+    }
+
+    @Test
     void mixedTextGivesAString() throws Exception {
         assertEquals(json("'Hello alice, you have 3 items'"),
                 expressions.evaluate("Hello {{ input.name }}, you have {{ size(input.items) }} items", vars));

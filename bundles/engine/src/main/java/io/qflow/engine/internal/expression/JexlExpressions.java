@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.jexl3.JexlArithmetic;
 import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.introspection.JexlUberspect;
 import org.apache.commons.jexl3.JexlContext;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
@@ -50,6 +51,10 @@ public final class JexlExpressions implements Expressions {
                 .namespacePragma(false);
         this.jexl = new JexlBuilder()
                 .permissions(new SandboxPermissions())
+                // JSON objects are maps: a.b is the field b, never a Java bean property of the map
+                // (JEXL's default tried getB()/isB() first, so {{ in.empty }} was the map's
+                // isEmpty(), not the field "empty"; and it looked for those getters every time)
+                .strategy(JexlUberspect.MAP_STRATEGY)
                 .features(features)
                 .arithmetic(new FriendlyArithmetic())
                 .strict(true)
