@@ -362,8 +362,17 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             either.get();
             return;
         }
-        ScheduledFuture<?> deadline = timers.schedule(() -> either.complete(null), Math.max(0, timeout.toMillis()),
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timers.schedule(() -> either.complete(null), Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            try {
+                either.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS); // the engine is stopping
+            } catch (TimeoutException e) {
+                // answered with the execution as it is
+            }
+            return;
+        }
         try {
             either.get();
         } finally {
