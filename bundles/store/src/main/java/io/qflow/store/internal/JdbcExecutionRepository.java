@@ -119,7 +119,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
 
     @Override
     public void updateExecution(Execution execution) {
-        ExecutionRow row = executionRow(execution);
+        ExecutionRow row = updateRow(execution);
         int updated = writer.submit("Updating execution " + execution.id(), statements -> {
             PreparedStatement statement = statements.prepare(updateExecution);
             row.bindUpdate(statement);
@@ -150,7 +150,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
                 continue;
             }
             if (change.updated()) {
-                updates.add(executionRow(change.execution()));
+                updates.add(updateRow(change.execution()));
             }
             for (NodeRun run : change.nodeRuns()) {
                 upsertIds.add(change.execution().id());
@@ -231,6 +231,15 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         return new ExecutionRow(execution, codec.jsonOrNull(execution.input()), codec.jsonOrNull(execution.outputs()),
                 codec.jsonOrNull(execution.error()), inRow ? codec.writeNodeRuns(execution.nodes()) : null,
                 inRow ? List.of() : execution.nodes().stream().map(this::row).toList());
+    }
+
+    /**
+     * The columns an update writes: node runs are not among them, so they are not written out (the
+     * engine hands the whole execution, every node run of a 1,000-node workflow included).
+     */
+    private ExecutionRow updateRow(Execution execution) {
+        return new ExecutionRow(execution, null, codec.jsonOrNull(execution.outputs()), codec.jsonOrNull(execution.error()),
+                null, List.of());
     }
 
     /** An execution's columns: node runs either as {@code nodes} (JSON, in the row) or as {@code nodeRows}. */
