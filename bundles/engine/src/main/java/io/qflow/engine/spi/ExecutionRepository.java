@@ -16,6 +16,32 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface ExecutionRepository {
 
+    /**
+     * What a committed write of this store survives. The engine's outcome journal for batched runs
+     * (written ahead of the store) is used only where it promises no less than the store itself:
+     * with {@link Durability#PROCESS_CRASH}.
+     *
+     * @since 1.4
+     */
+    enum Durability {
+        /** Nothing: the data lives in memory (an in-memory database, tests). */
+        NONE,
+        /** A killed process: committed writes are in the operating system's files, not forced to the disk. */
+        PROCESS_CRASH,
+        /** A power cut too: commits are forced to the disk (PostgreSQL's default). */
+        POWER_LOSS
+    }
+
+    /**
+     * What this store's commits survive; the default claims the most, which keeps the engine from
+     * putting anything weaker in front of a store that does not say.
+     *
+     * @since 1.4
+     */
+    default Durability durability() {
+        return Durability.POWER_LOSS;
+    }
+
     /** Inserts a new execution with its initial node runs (all pending). */
     void insert(Execution execution);
 

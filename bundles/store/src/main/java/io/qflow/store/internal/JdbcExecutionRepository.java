@@ -59,6 +59,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     private final String insertNodeRun;
     private final String updateExecution;
     private final String upsertNodeRun;
+    private final Durability durability;
 
     @Activate
     public JdbcExecutionRepository(@Reference JdbcStoreComponent store) {
@@ -93,6 +94,29 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         this.updateExecution = "UPDATE executions SET status = ?, started_at = ?, finished_at = ?, outputs = " + json
                 + ", error = " + json + " WHERE id = ?";
         this.upsertNodeRun = dialect.upsertNodeRun();
+        this.durability = durabilityOf(dataSource, dialect);
+    }
+
+    /**
+     * PostgreSQL forces every commit to the disk (its default); the H2 file store writes each commit
+     * to its file without forcing it ({@code WRITE_DELAY=0}, {@link StoreSettings#h2FileUrl}); an H2
+     * in-memory database keeps nothing.
+     */
+    private static Durability durabilityOf(DataSource dataSource, SqlDialect dialect) {
+        if (dialect == SqlDialect.POSTGRESQL) {
+            return Durability.POWER_LOSS;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            String url = connection.getMetaData().getURL();
+            return url != null && url.startsWith("jdbc:h2:mem:") ? Durability.NONE : Durability.PROCESS_CRASH;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot connect to the database", e);
+        }
+    }
+
+    @Override
+    public Durability durability() {
+        return durability;
     }
 
     /** Waits for the queued writes and stops the writer if this repository made it (DS deactivate). */

@@ -23,6 +23,23 @@ class H2StoreTest extends StoreContractTest {
         return SqlDialect.H2;
     }
 
+    /** WRITE_DELAY=0: each commit is written to the file, not forced to the disk. */
+    @Override
+    protected io.qflow.engine.spi.ExecutionRepository.Durability durability() {
+        return io.qflow.engine.spi.ExecutionRepository.Durability.PROCESS_CRASH;
+    }
+
+    @Test
+    void anInMemoryDatabaseKeepsNothing() {
+        JdbcStoreComponent memory = new JdbcStoreComponent(StoreSettings.of("jdbc:h2:mem:durability-" + System.nanoTime()
+                + ";DB_CLOSE_DELAY=-1", "sa", null));
+        try (JdbcExecutionRepository executions = new JdbcExecutionRepository(memory.dataSource(), StoreJson.newObjectMapper())) {
+            assertEquals(io.qflow.engine.spi.ExecutionRepository.Durability.NONE, executions.durability());
+        } finally {
+            memory.close();
+        }
+    }
+
     @Test
     void clobsUpTo16KbAreKeptInTheRowOfANewDatabase() throws Exception {
         // migration V4: without it H2 moves every CLOB over 256 characters to its LOB map, a

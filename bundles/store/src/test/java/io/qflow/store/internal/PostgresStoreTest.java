@@ -44,4 +44,10 @@ class PostgresStoreTest extends StoreContractTest {
     protected SqlDialect dialect() {
         return SqlDialect.POSTGRESQL;
     }
+
+    /** PostgreSQL's default synchronous_commit forces every commit to the disk. */
+    @Override
+    protected io.qflow.engine.spi.ExecutionRepository.Durability durability() {
+        return io.qflow.engine.spi.ExecutionRepository.Durability.POWER_LOSS;
+    }
 }

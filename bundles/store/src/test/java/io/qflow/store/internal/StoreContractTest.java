@@ -60,6 +60,9 @@ abstract class StoreContractTest {
 
     protected abstract SqlDialect dialect();
 
+    /** What this database's commits survive (the engine journals batched outcomes only in front of PROCESS_CRASH). */
+    protected abstract ExecutionRepository.Durability durability();
+
     @BeforeEach
     void open() throws Exception {
         settings = settings();
@@ -89,6 +92,11 @@ abstract class StoreContractTest {
         store.close();
         store = null;
         openStore();
+    }
+
+    @Test
+    void theStoreSaysWhatItsCommitsSurvive() {
+        assertEquals(durability(), executions.durability());
     }
 
     @Test

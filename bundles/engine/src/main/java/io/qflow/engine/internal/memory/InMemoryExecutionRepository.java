@@ -74,6 +74,12 @@ public final class InMemoryExecutionRepository implements ExecutionRepository {
                 .toList();
     }
 
+    /** Kept in memory only: nothing survives the process. */
+    @Override
+    public Durability durability() {
+        return Durability.NONE;
+    }
+
     @Override
     public List<Execution> unfinished() {
         return executions.values().stream().map(Entry::execution).filter(e -> !e.status().isFinal()).toList();

@@ -42,6 +42,8 @@ public final class EngineComponent {
                 io.qflow.engine.internal.blob.LargeValues.inlineMaxBytes(
                         context.getProperty(io.qflow.engine.internal.blob.LargeValues.INLINE_MAX_SETTING))));
         assembly.engine().credentials(credentials);
+        // Before the services are registered: outcomes a crash left only in the journal are stored first.
+        assembly.engine().journalOutcomes(java.nio.file.Path.of(data == null || data.isBlank() ? "data" : data, "journal"));
         this.workflowRegistration = context.registerService(WorkflowService.class, assembly.workflows(), null);
         this.executionRegistration = context.registerService(ExecutionService.class, assembly.executions(), null);
         this.monitorRegistration = context.registerService(io.qflow.engine.ExecutionMonitor.class, assembly.engine().monitor(), null);

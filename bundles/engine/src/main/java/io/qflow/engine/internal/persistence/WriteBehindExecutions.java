@@ -39,6 +39,11 @@ import java.util.logging.Logger;
  * <p>A failed write is retried: first each execution of the batch alone, so one bad record does
  * not hold up the others, then after a pause. Callers waiting for a write that failed alone get
  * the error; the changes stay and are written by a later flush.
+ *
+ * <p>With an {@link OutcomeJournal} ({@link #journal}), a final status is made durable by appending
+ * the whole execution to the journal instead of waiting for a store transaction; the execution
+ * stays tracked and is written with the next flush, and its journal record is released once it is
+ * stored. {@code waiting} still waits for the store: a waiting run is resumed from the store.
  */
 public final class WriteBehindExecutions implements ExecutionRepository, AutoCloseable {
 
@@ -63,6 +68,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
     /** Tracked executions by id, guarded by {@link #lock}. */
     private final Map<String, Tracked> tracked = new HashMap<>();
     private final Thread flusher;
+    /** Where final statuses are made durable before they are stored; null: wait for the store. */
+    private volatile OutcomeJournal journal;
     private boolean closed;
     private long pauseUntil;
     /** The flusher sleeps with nothing due (guarded by the lock). */
@@ -95,6 +102,34 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * From now on, final statuses are made durable in {@code journal} (see the class comment); the
+     * journal is closed with this view. Set before the first run.
+     */
+    public void journal(OutcomeJournal journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+    }
+
+    /**
+     * Writes the outcomes a journal holds into the store, those the store does not have as final
+     * yet (it missed them in a crash); returns how many. Before any run, with no journal open on
+     * {@code outcomes}' files.
+     */
+    public int restore(List<Execution> outcomes) {
+        int restored = 0;
+        for (Execution outcome : outcomes) {
+            Optional<Execution> stored = store.find(outcome.id());
+            if (stored.isPresent() && stored.get().status().isFinal()) {
+                continue;
+            }
+            store.saveChanges(List.of(stored.isEmpty()
+                    ? new Changes(outcome, true, true, List.of())
+                    : new Changes(outcome, false, true, outcome.nodes())));
+            restored++;
+        }
+        return restored;
     }
 
     /** The store behind this view. */
@@ -148,7 +183,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         lock.lock();
         try {
             Tracked entry = tracked.get(executionId);
-            if (entry == null || closed) {
+            if (entry == null || closed || entry.journaled) {
                 return;
             }
             if (entry.dirty()) {
@@ -175,29 +210,73 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
     @Override
     public void updateExecution(Execution execution) {
         CompletableFuture<Void> written;
+        OutcomeJournal outcomes = journal;
+        OutcomeJournal.Segment segment = null;
+        Execution outcome = null;
+        long version = 0;
+        Tracked entry;
         lock.lock();
         try {
-            Tracked entry = closed ? null : tracked.get(execution.id());
+            entry = closed ? null : tracked.get(execution.id());
             if (entry == null) {
                 written = null;
             } else {
                 entry.fields = execution;
                 entry.fieldsDirty = true;
+                entry.journaled = false;
                 dirtied(entry);
                 if (!mustBeWritten(execution.status())) {
                     return;
                 }
-                written = entry.waiter();
-                urgent();
+                if (outcomes != null && execution.status().isFinal()) {
+                    written = null;
+                    segment = outcomes.reserve();
+                    if (entry.journalSegment != null) {
+                        outcomes.release(entry.journalSegment); // an earlier record of it is superseded
+                    }
+                    entry.journalSegment = segment;
+                    outcome = entry.view();
+                    version = entry.changes;
+                } else {
+                    written = entry.waiter();
+                    urgent();
+                }
             }
         } finally {
             lock.unlock();
         }
-        if (written == null) {
+        if (outcome != null) {
+            if (journaled(entry, version, segment, outcome, outcomes)) {
+                return;
+            }
+            flush(execution.id()); // the journal failed: wait for the store, as without one
+        } else if (written == null) {
             store.updateExecution(execution);
         } else {
             join(written);
         }
+    }
+
+    /** Appends the outcome to the journal; false (logged) if that failed. */
+    private boolean journaled(Tracked entry, long version, OutcomeJournal.Segment segment, Execution outcome,
+                              OutcomeJournal outcomes) {
+        try {
+            outcomes.append(segment, outcome);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the outcome of execution " + outcome.id()
+                    + " could not be journaled; waiting for the store instead: " + e, e);
+            return false;
+        }
+        lock.lock();
+        try {
+            // Unless something changed since (then the next flush must be waited for again).
+            if (entry.changes == version) {
+                entry.journaled = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return true;
     }
 
     @Override
@@ -206,6 +285,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         try {
             Tracked entry = closed ? null : tracked.get(executionId);
             if (entry != null) {
+                entry.journaled = false;
                 entry.nodes.put(nodeRun.nodeId(), nodeRun);
                 entry.dirtyNodes.add(nodeRun.nodeId());
                 dirtied(entry);
@@ -260,6 +340,11 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
     }
 
     @Override
+    public Durability durability() {
+        return store.durability();
+    }
+
+    @Override
     public List<Execution> unfinished() {
         return store.unfinished();
     }
@@ -293,6 +378,10 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        OutcomeJournal outcomes = journal;
+        if (outcomes != null) {
+            outcomes.close(); // its files go if every execution was stored; else they are read at the next start
+        }
     }
 
     // ---- the flusher
@@ -302,6 +391,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
      * when it sleeps with nothing due: otherwise it wakes for an earlier deadline anyway.
      */
     private void dirtied(Tracked entry) {
+        entry.changes++;
         if (entry.dirtySince == 0) {
             entry.dirtySince = System.nanoTime();
             if (idle) {
@@ -445,6 +535,9 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             for (Taken taken : batch) {
                 Tracked entry = taken.entry();
                 entry.stored = true;
+                if (taken.journalSegment() != null) {
+                    journal.release(taken.journalSegment());
+                }
                 if (entry.inFlight == taken.done()) {
                     entry.inFlight = null;
                 }
@@ -467,6 +560,13 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         lock.lock();
         try {
             taken.entry().restore(taken);
+            if (taken.journalSegment() != null) {
+                if (taken.entry().journalSegment == null) {
+                    taken.entry().journalSegment = taken.journalSegment();
+                } else {
+                    journal.release(taken.journalSegment()); // a newer record of it is reserved
+                }
+            }
             if (taken.entry().inFlight == taken.done()) {
                 taken.entry().inFlight = null;
             }
@@ -501,7 +601,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
 
     /** What one flush takes from a tracked execution, to give back if the write fails. */
     private record Taken(Tracked entry, Changes changes, boolean insert, boolean fieldsDirty, List<String> nodes,
-                         List<CompletableFuture<Void>> waiters, CompletableFuture<Void> done) {
+                         List<CompletableFuture<Void>> waiters, CompletableFuture<Void> done,
+                         OutcomeJournal.Segment journalSegment) {
     }
 
     /** One tracked execution: its current state and what of it is not written yet. Guarded by the lock. */
@@ -517,6 +618,12 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         List<CompletableFuture<Void>> waiters = new ArrayList<>(1);
         /** Completes when the changes the flusher took last are written (null when none are on the way). */
         CompletableFuture<Void> inFlight;
+        /** The journal file holding a record of this execution not yet stored, or null. */
+        OutcomeJournal.Segment journalSegment;
+        /** Its current state is in the journal: durable though maybe not stored yet. */
+        boolean journaled;
+        /** Counts changes, to tell whether one came while the outcome was being journaled. */
+        long changes;
 
         Tracked(Execution execution, boolean stored) {
             this.id = execution.id();
@@ -567,7 +674,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
                 }
                 changes = new Changes(summary(), false, wasDirty, runs);
             }
-            Taken taken = new Taken(this, changes, insert, wasDirty, nodeIds, waiters, new CompletableFuture<>());
+            Taken taken = new Taken(this, changes, insert, wasDirty, nodeIds, waiters, new CompletableFuture<>(), journalSegment);
+            journalSegment = null;
             inFlight = taken.done();
             insertPending = false;
             fieldsDirty = false;

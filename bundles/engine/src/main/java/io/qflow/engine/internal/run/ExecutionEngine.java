@@ -852,6 +852,39 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     }
 
     /**
+     * Makes the outcomes of batched runs durable in a journal in {@code directory} (see
+     * {@link io.qflow.engine.internal.persistence.OutcomeJournal}) when the store's commits survive
+     * no more than a killed process anyway (the embedded H2 file): a run-and-wait answer then waits
+     * for one file write instead of a store transaction. First, what a journal left in the directory
+     * (outcomes answered before a crash, maybe not stored) is written into the store. Call once,
+     * before the first run and before {@link #recover}.
+     */
+    public void journalOutcomes(java.nio.file.Path directory) {
+        com.fasterxml.jackson.databind.ObjectMapper json = io.qflow.engine.internal.persistence.OutcomeJournal.newObjectMapper();
+        try {
+            List<Execution> outcomes = io.qflow.engine.internal.persistence.OutcomeJournal.read(directory, json);
+            if (!outcomes.isEmpty()) {
+                int restored = executions.restore(outcomes);
+                LOG.info("outcome journal in " + directory + ": " + outcomes.size() + " outcomes read, " + restored
+                        + " were missing from the store and are written now");
+            }
+            io.qflow.engine.internal.persistence.OutcomeJournal.delete(directory);
+        } catch (java.io.IOException | RuntimeException e) {
+            // The files stay and are read again at the next start; nothing in them is lost.
+            LOG.log(Level.SEVERE, "writing the outcome journal in " + directory + " into the store failed", e);
+        }
+        if (executions.durability() != ExecutionRepository.Durability.PROCESS_CRASH) {
+            return; // the store's own commit promises more (or nothing survives anyway)
+        }
+        try {
+            executions.journal(io.qflow.engine.internal.persistence.OutcomeJournal.open(directory, json));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot open an outcome journal in " + directory
+                    + "; batched runs wait for the store instead", e);
+        }
+    }
+
+    /**
      * Stops: running nodes are interrupted and left as they are in the store, so the next start
      * resumes them (a node interrupted here runs again with attempt + 1).
      */
