@@ -166,6 +166,49 @@ class OutcomeJournalTest {
         }
     }
 
+    @Test
+    void theEngineJournalsOnlyInFrontOfAStoreWhoseCommitsSurviveNoMoreThanAKilledProcess() throws Exception {
+        Execution leftOver = succeeded("ex-left", "answered before a crash");
+        try (OutcomeJournal journal = OutcomeJournal.open(dir, JSON)) {
+            journal.append(journal.reserve(), leftOver);
+        }
+        InMemoryExecutionRepository forcedToDisk = new InMemoryExecutionRepository();
+        ExecutionRepository postgresLike = new DelegatingStore(forcedToDisk) {
+            @Override
+            public Durability durability() {
+                return Durability.POWER_LOSS;
+            }
+        };
+        io.qflow.engine.internal.EngineAssembly engine = new io.qflow.engine.internal.EngineAssembly(
+                new io.qflow.engine.internal.catalog.NodeTypeRegistry(),
+                new io.qflow.engine.internal.memory.InMemoryWorkflowRepository(), postgresLike);
+        try {
+            engine.engine().journalOutcomes(dir);
+
+            assertEquals(Optional.of(leftOver), forcedToDisk.find("ex-left"), "what a journal left is stored at start");
+            assertEquals(List.of(), files(), "and no journal in front of a store that forces its commits to disk");
+        } finally {
+            engine.close();
+        }
+
+        ExecutionRepository h2FileLike = new DelegatingStore(new InMemoryExecutionRepository()) {
+            @Override
+            public Durability durability() {
+                return Durability.PROCESS_CRASH;
+            }
+        };
+        io.qflow.engine.internal.EngineAssembly journaling = new io.qflow.engine.internal.EngineAssembly(
+                new io.qflow.engine.internal.catalog.NodeTypeRegistry(),
+                new io.qflow.engine.internal.memory.InMemoryWorkflowRepository(), h2FileLike);
+        try {
+            journaling.engine().journalOutcomes(dir);
+            assertEquals(1, files().size(), "a journal file, empty until an outcome comes");
+        } finally {
+            journaling.close();
+        }
+        assertEquals(List.of(), files(), "nothing left behind by a clean stop");
+    }
+
     // ---- helpers
 
     private List<Execution> readAll(List<Execution> outcomes) throws IOException {
