@@ -172,47 +172,35 @@ class BatchedPersistenceTest {
     }
 
     /** The in-memory store, recording which write methods were called. */
-    private static class CountingStore implements ExecutionRepository {
+    private static class CountingStore extends ForwardingExecutionRepository {
         final List<String> calls = new CopyOnWriteArrayList<>();
-        final InMemoryExecutionRepository memory = new InMemoryExecutionRepository();
+
+        CountingStore() {
+            super(new InMemoryExecutionRepository());
+        }
 
         @Override
         public void insert(Execution execution) {
             calls.add("insert");
-            memory.insert(execution);
+            super.insert(execution);
         }
 
         @Override
         public void updateExecution(Execution execution) {
             calls.add("updateExecution");
-            memory.updateExecution(execution);
+            super.updateExecution(execution);
         }
 
         @Override
         public void saveNodeRun(String executionId, NodeRun nodeRun) {
             calls.add("saveNodeRun");
-            memory.saveNodeRun(executionId, nodeRun);
+            super.saveNodeRun(executionId, nodeRun);
         }
 
         @Override
         public void saveChanges(List<Changes> changes) {
             calls.add("saveChanges");
-            memory.saveChanges(changes);
-        }
-
-        @Override
-        public Optional<Execution> find(String executionId) {
-            return memory.find(executionId);
-        }
-
-        @Override
-        public List<Execution> list(ExecutionQuery query) {
-            return memory.list(query);
-        }
-
-        @Override
-        public List<Execution> unfinished() {
-            return memory.unfinished();
+            super.saveChanges(changes);
         }
     }
 }

@@ -57,6 +57,14 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
      */
     private static final int FULL_BATCH = 32;
     private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1500);
+    /**
+     * Changes nobody waits for are written in groups: once one is due (its flush delay passed), the
+     * flusher also takes those due within this much more (a quarter of the flush delay at most).
+     * Taking only what was due each time it looked, the flusher wrote a few executions per
+     * transaction once outcomes no longer waited for it (the outcome journal), and H2's per-commit
+     * cost came back: ~16 µs per execution at 7,000 a second.
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** The writer counts as busy when its last write ended less than this long ago. */
     private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long RETRY_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -446,22 +454,36 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             long nextDue = Long.MAX_VALUE;
             List<Tracked> due = new ArrayList<>();
             boolean paused = now < pauseUntil;
+            boolean anyDue = false;
+            long gather = Math.min(GATHER_NANOS, flushDelayNanos / 4);
             for (Tracked entry : tracked.values()) {
                 if (!entry.dirty()) {
                     continue;
                 }
-                long dueAt = entry.waiters.isEmpty() && !closed ? entry.dirtySince + flushDelayNanos : now;
+                boolean waitedFor = !entry.waiters.isEmpty() || closed;
+                long dueAt = waitedFor ? now : entry.dirtySince + flushDelayNanos;
+                long takeFrom = waitedFor ? now : dueAt - gather;
                 if (paused) {
                     dueAt = Math.max(dueAt, pauseUntil);
+                    takeFrom = Math.max(takeFrom, pauseUntil);
                 }
-                if (dueAt <= now) {
+                if (takeFrom <= now) {
                     due.add(entry);
+                    if (dueAt <= now) {
+                        anyDue = true;
+                    } else {
+                        nextDue = Math.min(nextDue, dueAt);
+                    }
                     if (due.size() == MAX_BATCH) {
+                        anyDue = true;
                         break;
                     }
                 } else {
-                    nextDue = Math.min(nextDue, dueAt);
+                    nextDue = Math.min(nextDue, dueAt); // only something due makes a write
                 }
+            }
+            if (!anyDue) {
+                due.clear(); // nothing due yet: what is almost due waits for it, to go in one transaction
             }
             if (!due.isEmpty() && due.size() < FULL_BATCH && !closed && now - lastWriteEnd < BUSY_NANOS) {
                 if (lingerUntil == 0) {

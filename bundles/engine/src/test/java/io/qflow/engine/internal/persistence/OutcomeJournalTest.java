@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qflow.engine.ErrorInfo;
 import io.qflow.engine.Execution;
-import io.qflow.engine.ExecutionQuery;
+import io.qflow.engine.ForwardingExecutionRepository;
 import io.qflow.engine.ExecutionStatus;
 import io.qflow.engine.LogLine;
 import io.qflow.engine.NodeRun;
@@ -103,7 +103,7 @@ class OutcomeJournalTest {
     void aFinalStatusReturnsOnceJournaledAndAfterACrashTheOutcomeIsRestoredIntoTheStore() throws Exception {
         CountDownLatch storeMayWrite = new CountDownLatch(1);
         InMemoryExecutionRepository disk = new InMemoryExecutionRepository();
-        ExecutionRepository slowStore = new DelegatingStore(disk) {
+        ExecutionRepository slowStore = new ForwardingExecutionRepository(disk) {
             @Override
             public void saveChanges(List<Changes> changes) {
                 try {
@@ -173,7 +173,7 @@ class OutcomeJournalTest {
             journal.append(journal.reserve(), leftOver);
         }
         InMemoryExecutionRepository forcedToDisk = new InMemoryExecutionRepository();
-        ExecutionRepository postgresLike = new DelegatingStore(forcedToDisk) {
+        ExecutionRepository postgresLike = new ForwardingExecutionRepository(forcedToDisk) {
             @Override
             public Durability durability() {
                 return Durability.POWER_LOSS;
@@ -191,7 +191,7 @@ class OutcomeJournalTest {
             engine.close();
         }
 
-        ExecutionRepository h2FileLike = new DelegatingStore(new InMemoryExecutionRepository()) {
+        ExecutionRepository h2FileLike = new ForwardingExecutionRepository(new InMemoryExecutionRepository()) {
             @Override
             public Durability durability() {
                 return Durability.PROCESS_CRASH;
@@ -262,49 +262,5 @@ class OutcomeJournalTest {
                 T0, T0, T0.plusSeconds(1), null, error, List.of(
                         new NodeRun("in", "core.input", NodeRunStatus.FAILED, 2, T0, T0.plusSeconds(1), JSON.createObjectNode(), null,
                                 List.of(), error, false)));
-    }
-
-    /** A store that passes everything to another. */
-    private static class DelegatingStore implements ExecutionRepository {
-        private final ExecutionRepository target;
-
-        DelegatingStore(ExecutionRepository target) {
-            this.target = target;
-        }
-
-        @Override
-        public void insert(Execution execution) {
-            target.insert(execution);
-        }
-
-        @Override
-        public void updateExecution(Execution execution) {
-            target.updateExecution(execution);
-        }
-
-        @Override
-        public void saveNodeRun(String executionId, NodeRun nodeRun) {
-            target.saveNodeRun(executionId, nodeRun);
-        }
-
-        @Override
-        public void saveChanges(List<Changes> changes) {
-            target.saveChanges(changes);
-        }
-
-        @Override
-        public Optional<Execution> find(String executionId) {
-            return target.find(executionId);
-        }
-
-        @Override
-        public List<Execution> list(ExecutionQuery query) {
-            return target.list(query);
-        }
-
-        @Override
-        public List<Execution> unfinished() {
-            return target.unfinished();
-        }
     }
 }

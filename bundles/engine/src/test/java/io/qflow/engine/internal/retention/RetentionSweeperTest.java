@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionQuery;
+import io.qflow.engine.ForwardingExecutionRepository;
 import io.qflow.engine.ExecutionStatus;
 import io.qflow.engine.NodeRun;
 import io.qflow.engine.internal.memory.InMemoryExecutionRepository;
-import io.qflow.engine.spi.ExecutionRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -172,54 +171,27 @@ class RetentionSweeperTest {
     }
 
     /** The in-memory repository, counting the retention calls, with a hook that runs before each. */
-    private static final class CountingRepository implements ExecutionRepository {
-        final InMemoryExecutionRepository delegate = new InMemoryExecutionRepository();
+    private static final class CountingRepository extends ForwardingExecutionRepository {
         final AtomicInteger beforeCalls = new AtomicInteger();
         final AtomicInteger beyondCalls = new AtomicInteger();
         volatile Runnable onDelete = () -> { };
+
+        CountingRepository() {
+            super(new InMemoryExecutionRepository());
+        }
 
         @Override
         public int deleteFinishedBefore(Instant cutoff, int limit) {
             beforeCalls.incrementAndGet();
             onDelete.run();
-            return delegate.deleteFinishedBefore(cutoff, limit);
+            return super.deleteFinishedBefore(cutoff, limit);
         }
 
         @Override
         public int deleteFinishedBeyond(int keepNewest, int limit) {
             beyondCalls.incrementAndGet();
             onDelete.run();
-            return delegate.deleteFinishedBeyond(keepNewest, limit);
-        }
-
-        @Override
-        public void insert(Execution execution) {
-            delegate.insert(execution);
-        }
-
-        @Override
-        public void updateExecution(Execution execution) {
-            delegate.updateExecution(execution);
-        }
-
-        @Override
-        public void saveNodeRun(String executionId, NodeRun nodeRun) {
-            delegate.saveNodeRun(executionId, nodeRun);
-        }
-
-        @Override
-        public Optional<Execution> find(String executionId) {
-            return delegate.find(executionId);
-        }
-
-        @Override
-        public List<Execution> list(ExecutionQuery query) {
-            return delegate.list(query);
-        }
-
-        @Override
-        public List<Execution> unfinished() {
-            return delegate.unfinished();
+            return super.deleteFinishedBeyond(keepNewest, limit);
         }
     }
 
