@@ -191,7 +191,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         lock.lock();
         try {
             Tracked entry = tracked.get(executionId);
-            if (entry == null || closed || entry.journaled) {
+            if (entry == null || closed || entry.journaled()) {
                 return;
             }
             if (entry.dirty()) {
@@ -231,7 +231,6 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             } else {
                 entry.fields = execution;
                 entry.fieldsDirty = true;
-                entry.journaled = false;
                 dirtied(entry);
                 if (!mustBeWritten(execution.status())) {
                     return;
@@ -277,10 +276,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         }
         lock.lock();
         try {
-            // Unless something changed since (then the next flush must be waited for again).
-            if (entry.changes == version) {
-                entry.journaled = true;
-            }
+            entry.journaledChanges = version; // a change since then makes flush wait for the store again
         } finally {
             lock.unlock();
         }
@@ -293,7 +289,6 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         try {
             Tracked entry = closed ? null : tracked.get(executionId);
             if (entry != null) {
-                entry.journaled = false;
                 entry.nodes.put(nodeRun.nodeId(), nodeRun);
                 entry.dirtyNodes.add(nodeRun.nodeId());
                 dirtied(entry);
@@ -642,10 +637,10 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         CompletableFuture<Void> inFlight;
         /** The journal file holding a record of this execution not yet stored, or null. */
         OutcomeJournal.Segment journalSegment;
-        /** Its current state is in the journal: durable though maybe not stored yet. */
-        boolean journaled;
-        /** Counts changes, to tell whether one came while the outcome was being journaled. */
+        /** Counts changes, to tell whether one came after the outcome was journaled. */
         long changes;
+        /** {@link #changes} when its outcome was last journaled, -1 if never. */
+        long journaledChanges = -1;
 
         Tracked(Execution execution, boolean stored) {
             this.id = execution.id();
@@ -655,6 +650,11 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             for (NodeRun run : execution.nodes()) {
                 nodes.put(run.nodeId(), run);
             }
+        }
+
+        /** Its current state is in the journal: durable though maybe not stored yet. */
+        boolean journaled() {
+            return journaledChanges == changes;
         }
 
         boolean dirty() {

@@ -1,6 +1,7 @@
 package io.qflow.engine.internal.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.qflow.engine.ErrorInfo;
 import io.qflow.engine.Execution;
@@ -16,11 +17,14 @@ import io.qflow.engine.StoredWorkflow;
 import io.qflow.engine.ValidationException;
 import io.qflow.engine.internal.expression.JexlExpressions;
 import io.qflow.engine.internal.model.NodeSpec;
+import io.qflow.engine.internal.persistence.OutcomeJournal;
 import io.qflow.engine.internal.validation.WorkflowValidator;
 import io.qflow.engine.spi.ExecutionRepository;
 import io.qflow.engine.spi.WorkflowRepository;
 import io.qflow.sdk.NodeDescriptor;
 import io.qflow.sdk.NodeType;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -853,23 +857,23 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
 
     /**
      * Makes the outcomes of batched runs durable in a journal in {@code directory} (see
-     * {@link io.qflow.engine.internal.persistence.OutcomeJournal}) when the store's commits survive
+     * {@link OutcomeJournal}) when the store's commits survive
      * no more than a killed process anyway (the embedded H2 file): a run-and-wait answer then waits
      * for one file write instead of a store transaction. First, what a journal left in the directory
      * (outcomes answered before a crash, maybe not stored) is written into the store. Call once,
      * before the first run and before {@link #recover}.
      */
-    public void journalOutcomes(java.nio.file.Path directory) {
-        com.fasterxml.jackson.databind.ObjectMapper json = io.qflow.engine.internal.persistence.OutcomeJournal.newObjectMapper();
+    public void journalOutcomes(Path directory) {
+        ObjectMapper json = OutcomeJournal.newObjectMapper();
         try {
-            List<Execution> outcomes = io.qflow.engine.internal.persistence.OutcomeJournal.read(directory, json);
+            List<Execution> outcomes = OutcomeJournal.read(directory, json);
             if (!outcomes.isEmpty()) {
                 int restored = executions.restore(outcomes);
                 LOG.info("outcome journal in " + directory + ": " + outcomes.size() + " outcomes read, " + restored
                         + " were missing from the store and are written now");
             }
-            io.qflow.engine.internal.persistence.OutcomeJournal.delete(directory);
-        } catch (java.io.IOException | RuntimeException e) {
+            OutcomeJournal.delete(directory);
+        } catch (IOException | RuntimeException e) {
             // The files stay and are read again at the next start; nothing in them is lost.
             LOG.log(Level.SEVERE, "writing the outcome journal in " + directory + " into the store failed", e);
         }
@@ -877,8 +881,8 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             return; // the store's own commit promises more (or nothing survives anyway)
         }
         try {
-            executions.journal(io.qflow.engine.internal.persistence.OutcomeJournal.open(directory, json));
-        } catch (java.io.IOException | RuntimeException e) {
+            executions.journal(OutcomeJournal.open(directory, json));
+        } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot open an outcome journal in " + directory
                     + "; batched runs wait for the store instead", e);
         }

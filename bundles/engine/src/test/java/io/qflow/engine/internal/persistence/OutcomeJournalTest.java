@@ -12,7 +12,10 @@ import io.qflow.engine.ExecutionStatus;
 import io.qflow.engine.LogLine;
 import io.qflow.engine.NodeRun;
 import io.qflow.engine.NodeRunStatus;
+import io.qflow.engine.internal.EngineAssembly;
+import io.qflow.engine.internal.catalog.NodeTypeRegistry;
 import io.qflow.engine.internal.memory.InMemoryExecutionRepository;
+import io.qflow.engine.internal.memory.InMemoryWorkflowRepository;
 import io.qflow.engine.spi.ExecutionRepository;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -173,15 +176,7 @@ class OutcomeJournalTest {
             journal.append(journal.reserve(), leftOver);
         }
         InMemoryExecutionRepository forcedToDisk = new InMemoryExecutionRepository();
-        ExecutionRepository postgresLike = new ForwardingExecutionRepository(forcedToDisk) {
-            @Override
-            public Durability durability() {
-                return Durability.POWER_LOSS;
-            }
-        };
-        io.qflow.engine.internal.EngineAssembly engine = new io.qflow.engine.internal.EngineAssembly(
-                new io.qflow.engine.internal.catalog.NodeTypeRegistry(),
-                new io.qflow.engine.internal.memory.InMemoryWorkflowRepository(), postgresLike);
+        EngineAssembly engine = engineOver(forcedToDisk, ExecutionRepository.Durability.POWER_LOSS);
         try {
             engine.engine().journalOutcomes(dir);
 
@@ -191,15 +186,7 @@ class OutcomeJournalTest {
             engine.close();
         }
 
-        ExecutionRepository h2FileLike = new ForwardingExecutionRepository(new InMemoryExecutionRepository()) {
-            @Override
-            public Durability durability() {
-                return Durability.PROCESS_CRASH;
-            }
-        };
-        io.qflow.engine.internal.EngineAssembly journaling = new io.qflow.engine.internal.EngineAssembly(
-                new io.qflow.engine.internal.catalog.NodeTypeRegistry(),
-                new io.qflow.engine.internal.memory.InMemoryWorkflowRepository(), h2FileLike);
+        EngineAssembly journaling = engineOver(new InMemoryExecutionRepository(), ExecutionRepository.Durability.PROCESS_CRASH);
         try {
             journaling.engine().journalOutcomes(dir);
             assertEquals(1, files().size(), "a journal file, empty until an outcome comes");
@@ -210,6 +197,16 @@ class OutcomeJournalTest {
     }
 
     // ---- helpers
+
+    /** An engine over {@code store} that says its commits survive {@code durability}. */
+    private static EngineAssembly engineOver(ExecutionRepository store, ExecutionRepository.Durability durability) {
+        return new EngineAssembly(new NodeTypeRegistry(), new InMemoryWorkflowRepository(), new ForwardingExecutionRepository(store) {
+            @Override
+            public Durability durability() {
+                return durability;
+            }
+        });
+    }
 
     private List<Execution> readAll(List<Execution> outcomes) throws IOException {
         Path other = Files.createTempDirectory(dir, "other");
