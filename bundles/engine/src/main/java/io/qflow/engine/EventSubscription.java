@@ -23,6 +23,22 @@ public interface EventSubscription extends AutoCloseable {
     ExecutionEvent next(Duration timeout) throws InterruptedException;
 
     /**
+     * The next event, waiting for one as long as it takes: for a consumer that follows a stream for
+     * as long as the stream lasts. Unlike a long {@link #next(Duration)}, the wait arms no timer, which
+     * a virtual thread would schedule and cancel on the JDK's delay scheduler at every event.
+     *
+     * @return the event, or null once the stream has {@link #ended()} (or was closed while waiting)
+     * @since 1.5
+     */
+    default ExecutionEvent next() throws InterruptedException {
+        ExecutionEvent event;
+        do {
+            event = next(Duration.ofHours(1));
+        } while (event == null && !ended());
+        return event;
+    }
+
+    /**
      * True once nothing more will come and every event was taken: the execution of a one-execution
      * stream finished, or the subscription was closed.
      */

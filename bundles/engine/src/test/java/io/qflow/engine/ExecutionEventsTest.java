@@ -342,6 +342,36 @@ class ExecutionEventsTest {
         }
     }
 
+    @Test
+    void aFollowerWaitingWithoutADeadlineGetsEachEventAndStopsWhenTheStreamIsClosed() throws Exception {
+        try (Engine engine = engine()) {
+            engine.workflows().create(json("{'id': 'c', 'name': 'c', 'nodes': [{'id': 'in', 'type': 'test.input'},"
+                    + "{'id': 'c', 'type': 'test.chatty'}], 'connections': [{'from': 'in.out', 'to': 'c.in'}]}"));
+            EventSubscription ends = engine.monitor().subscribeAll(null, 10, java.util.Set.of(Type.EXECUTION_STATUS));
+            List<ExecutionEvent> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch succeeded = new CountDownLatch(1);
+            Thread follower = Thread.ofVirtual().start(() -> {
+                try {
+                    ExecutionEvent e;
+                    while ((e = ends.next()) != null) {
+                        seen.add(e);
+                        if ("succeeded".equals(e.status())) {
+                            succeeded.countDown();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Execution done = engine.executions().await(engine.executions().start("c", json("{}"), "manual").id(), WAIT);
+            assertTrue(succeeded.await(20, TimeUnit.SECONDS), "the follower got no end event: " + seen);
+            assertTrue(seen.stream().allMatch(e -> e.executionId().equals(done.id()) && e.type() == Type.EXECUTION_STATUS), seen::toString);
+            assertTrue(follower.isAlive(), "next() returned before the stream ended");
+            ends.close();
+            assertTrue(follower.join(Duration.ofSeconds(20)), "next() still waits after the subscription was closed");
+        }
+    }
+
     private static List<ExecutionEvent> drain(EventSubscription events) throws InterruptedException {
         List<ExecutionEvent> all = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qflow.engine.EventSubscription;
 import io.qflow.engine.ExecutionEvent;
 import io.qflow.engine.ExecutionMonitor;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import io.qflow.engine.spi.DocumentRepository;
@@ -103,9 +102,11 @@ public final class PythonServiceComponent implements PythonService {
 
     private void followExecutionEnds(EventSubscription events) {
         try {
-            while (active && !events.ended()) {
-                ExecutionEvent e = events.next(Duration.ofSeconds(1));
-                if (e != null && e.type() == ExecutionEvent.Type.EXECUTION_STATUS && FINAL.contains(e.status())) {
+            // An untimed wait: this thread wakes at the end of every execution, and a timed wait
+            // would arm and cancel a timer each time. Closing the subscription ends the loop.
+            ExecutionEvent e;
+            while (active && (e = events.next()) != null) {
+                if (e.type() == ExecutionEvent.Type.EXECUTION_STATUS && FINAL.contains(e.status())) {
                     adapter.executionFinished(e.executionId());
                 }
             }

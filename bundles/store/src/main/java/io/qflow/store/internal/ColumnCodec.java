@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qflow.engine.ErrorInfo;
+import io.qflow.engine.ExecutionJsonModule;
 import io.qflow.engine.LogLine;
 import io.qflow.engine.NodeRun;
 import java.sql.PreparedStatement;
@@ -26,8 +27,12 @@ final class ColumnCodec {
 
     private final ObjectMapper mapper;
 
+    /**
+     * @param mapper a mapper with Jackson's JavaTimeModule; a copy with the engine's {@link ExecutionJsonModule}
+     *               writes node runs (field by field, the same JSON as by reflection at about half the cost)
+     */
     ColumnCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.mapper = mapper.copy().registerModule(new ExecutionJsonModule());
     }
 
     /*
@@ -111,10 +116,16 @@ final class ColumnCodec {
     String writeNodeRuns(List<NodeRun> runs) {
         List<NodeRun> micros = new java.util.ArrayList<>(runs.size());
         for (NodeRun run : runs) {
-            micros.add(new NodeRun(run.nodeId(), run.type(), run.status(), run.attempts(), micros(run.startedAt()),
+            // The engine's own times are microseconds already: copy only a run that needs cutting.
+            micros.add(inMicros(run.startedAt()) && inMicros(run.finishedAt()) ? run
+                    : new NodeRun(run.nodeId(), run.type(), run.status(), run.attempts(), micros(run.startedAt()),
                     micros(run.finishedAt()), run.inputs(), run.outputs(), run.logs(), run.error(), run.cached()));
         }
         return write(micros);
+    }
+
+    private static boolean inMicros(Instant instant) {
+        return instant == null || instant.getNano() % 1_000 == 0;
     }
 
     private static Instant micros(Instant instant) {

@@ -124,7 +124,15 @@ final class Subscriber implements EventSubscription {
 
     @Override
     public ExecutionEvent next(Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
+        return take(true, timeout.toNanos());
+    }
+
+    @Override
+    public ExecutionEvent next() throws InterruptedException {
+        return take(false, 0);
+    }
+
+    private ExecutionEvent take(boolean timed, long nanos) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
@@ -135,10 +143,14 @@ final class Subscriber implements EventSubscription {
                 if (dropped > 0 && !closed) {
                     return droppedNotice();
                 }
-                if (ending || closed || nanos <= 0) {
+                if (ending || closed || (timed && nanos <= 0)) {
                     return null;
                 }
-                nanos = changed.awaitNanos(nanos);
+                if (timed) {
+                    nanos = changed.awaitNanos(nanos);
+                } else {
+                    changed.await();
+                }
             }
         } finally {
             lock.unlock();

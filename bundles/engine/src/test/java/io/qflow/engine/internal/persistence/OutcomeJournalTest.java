@@ -57,6 +57,40 @@ class OutcomeJournalTest {
     }
 
     @Test
+    void anOutcomeJournaledByTheEarlierRecordFormIsReadAllTheSame() throws Exception {
+        // Before engine 1.5: instants as [epochSecond, nano], statuses as the enum's names.
+        String earlier = """
+                {"id":"ex-9","workflowId":"wf","workflowVersion":2,"status":"FAILED","trigger":"manual","input":{"a":1},
+                 "createdAt":[1795428000,123456789],"startedAt":[1795428000,123456789],"finishedAt":[1795428001,0],
+                 "outputs":null,"error":{"message":"boom","type":null,"code":"node.failed","stack":null,"nodeId":"b"},
+                 "nodes":[{"nodeId":"b","type":"t.fail","status":"FAILED","attempts":2,"startedAt":[1795428000,5],
+                 "finishedAt":null,"inputs":{"in":1},"outputs":null,"logs":[{"time":[1795428000,7],"level":"info","message":"x"}],
+                 "error":null,"cached":false}]}""";
+
+        Execution read = new OutcomeCodec(JSON).read(earlier.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertEquals(ExecutionStatus.FAILED, read.status());
+        assertEquals(Instant.ofEpochSecond(1795428000, 123456789), read.createdAt());
+        assertEquals(Instant.ofEpochSecond(1795428001), read.finishedAt());
+        assertEquals(new ErrorInfo("boom", null, "node.failed", null, "b"), read.error());
+        NodeRun node = read.nodes().getFirst();
+        assertEquals(NodeRunStatus.FAILED, node.status());
+        assertEquals(2, node.attempts());
+        assertEquals(Instant.ofEpochSecond(1795428000, 5), node.startedAt());
+        assertEquals(List.of(new LogLine(Instant.ofEpochSecond(1795428000, 7), "info", "x")), node.logs());
+    }
+
+    @Test
+    void recordsAreTheExecutionsJsonFormAsTheRestApiShowsIt() throws Exception {
+        Execution failed = failed("ex-1");
+        byte[] record = new OutcomeCodec(JSON).write(failed, 0);
+        ObjectMapper api = JSON.copy().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .registerModule(new io.qflow.engine.ExecutionJsonModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        assertEquals(api.writeValueAsString(failed), new String(record, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aRecordCutShortByACrashOrDamagedEndsItsFile() throws Exception {
         try (OutcomeJournal journal = OutcomeJournal.open(dir, JSON)) {
             journal.append(journal.reserve(), succeeded("ex-1", "a"));

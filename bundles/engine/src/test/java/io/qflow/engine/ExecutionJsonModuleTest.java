@@ -1,4 +1,4 @@
-package io.qflow.rest.internal;
+package io.qflow.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,12 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.qflow.engine.ErrorInfo;
-import io.qflow.engine.Execution;
-import io.qflow.engine.ExecutionStatus;
-import io.qflow.engine.LogLine;
-import io.qflow.engine.NodeRun;
-import io.qflow.engine.NodeRunStatus;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -21,15 +15,20 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written execution JSON must be byte for byte what Jackson's own serializers write. */
-class ExecutionJsonTest {
+class ExecutionJsonModuleTest {
 
-    /** What the REST front wrote before ExecutionJson: beans by reflection, instants by JavaTimeModule. */
+    /** Beans by reflection, instants by JavaTimeModule: what the REST API and the store wrote before the module. */
     private static final ObjectMapper REFERENCE = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
-    private static final ObjectMapper REST = RestJson.newMapper();
+    private static final ObjectMapper WITH_MODULE = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new ExecutionJsonModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
 
     @Test
     void instantsReadAsIsoInstantDoesAcrossTheRangeAndItsEdges() {
@@ -40,7 +39,7 @@ class ExecutionJsonTest {
                 Instant.parse("2024-02-29T12:00:00.100Z"), Instant.parse("2026-11-22T07:37:45.095545Z"),
                 Instant.parse("2026-11-22T07:37:45.000000001Z"), Instant.MIN, Instant.MAX);
         for (Instant instant : edges) {
-            assertEquals(DateTimeFormatter.ISO_INSTANT.format(instant), ExecutionJson.iso(instant));
+            assertEquals(DateTimeFormatter.ISO_INSTANT.format(instant), ExecutionJsonModule.iso(instant));
         }
         for (int i = 0; i < 100_000; i++) {
             long seconds = random.nextLong(-80_000_000_000L, 300_000_000_000L);
@@ -51,16 +50,16 @@ class ExecutionJsonTest {
                 default -> random.nextInt(1_000_000_000);
             };
             Instant instant = Instant.ofEpochSecond(seconds, nano);
-            assertEquals(DateTimeFormatter.ISO_INSTANT.format(instant), ExecutionJson.iso(instant), instant::toString);
+            assertEquals(DateTimeFormatter.ISO_INSTANT.format(instant), ExecutionJsonModule.iso(instant), instant::toString);
         }
     }
 
     @Test
-    void theRestMapperWritesThemWithTheHandWrittenSerializers() throws Exception {
+    void theModuleReplacesJacksonsSerializersOfTheRecordsAndInstants() throws Exception {
         // otherwise the comparison below would compare Jackson with itself
         for (Class<?> type : List.of(Execution.class, NodeRun.class, Instant.class)) {
-            assertEquals(ExecutionJson.class,
-                    REST.getSerializerProviderInstance().findValueSerializer(type).getClass().getEnclosingClass(), type.getName());
+            assertEquals(ExecutionJsonModule.class,
+                    WITH_MODULE.getSerializerProviderInstance().findValueSerializer(type).getClass().getEnclosingClass(), type.getName());
         }
     }
 
@@ -80,13 +79,15 @@ class ExecutionJsonTest {
                         List.of(done, failed, pending)),
                 new Execution("01a3", "wf", 1, ExecutionStatus.FAILED, "webhook", REFERENCE.readTree("\"text\""), t0, null, null,
                         null, new ErrorInfo("it failed", null, null, null, null), List.of()),
+                new Execution("01a5", "wf", 1, ExecutionStatus.FAILED, "manual", null, t0, t0, t0, null,
+                        new ErrorInfo(null, "java.lang.IllegalStateException", "node.failed", null, "b"), List.of(failed)),
                 new Execution("01a4", "wf", 1, ExecutionStatus.WAITING, "retry:01a3", null, t0, t0, null, null, null,
                         List.of(pending)));
         for (Execution execution : executions) {
-            assertEquals(REFERENCE.writeValueAsString(execution), REST.writeValueAsString(execution));
+            assertEquals(REFERENCE.writeValueAsString(execution), WITH_MODULE.writeValueAsString(execution));
         }
         Map<String, Object> page = Map.of("items", executions, "next", "01a4");
-        assertEquals(REFERENCE.writeValueAsString(page), REST.writeValueAsString(page));
-        assertEquals(REFERENCE.writeValueAsString(done), REST.writeValueAsString(done));
+        assertEquals(REFERENCE.writeValueAsString(page), WITH_MODULE.writeValueAsString(page));
+        assertEquals(REFERENCE.writeValueAsString(done), WITH_MODULE.writeValueAsString(done));
     }
 }

@@ -1,44 +1,45 @@
-package io.qflow.rest.internal;
+package io.qflow.engine;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import io.qflow.engine.Execution;
-import io.qflow.engine.LogLine;
-import io.qflow.engine.NodeRun;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Writes executions, node runs and instants field by field, exactly as Jackson's bean and
- * JavaTimeModule serializers do (ExecutionJsonTest compares the two). An execution is the answer
- * of every run-and-wait and webhook call: written by reflection, with each instant through
- * {@link DateTimeFormatter}, it cost about twice the same JSON written from a tree. A new field of
- * these records, or a mapper setting in {@link RestJson} that changes how beans are written
- * (inclusion, naming), must be made here too; the test fails for the first, not the second.
+ * The JSON form of executions: a Jackson module that writes {@link Execution}, {@link NodeRun} and
+ * {@link Instant} field by field, byte for byte as Jackson's bean serializers and JavaTimeModule
+ * (with {@code WRITE_DATES_AS_TIMESTAMPS} off) write them, which is the form the REST API shows.
+ * Register it after JavaTimeModule, whose Instant serializer it replaces.
+ *
+ * <p>Every run-and-wait answer, every stored batched run and every journaled outcome is one
+ * execution written this way: by reflection, with each instant through {@link DateTimeFormatter},
+ * the same JSON cost about twice as much. A new component of these records must be written here
+ * too (ExecutionJsonModuleTest compares the output with Jackson's own).
+ *
+ * @since 1.5
  */
-final class ExecutionJson {
+public final class ExecutionJsonModule extends SimpleModule {
+
+    private static final long serialVersionUID = 1L;
 
     /** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: years with four digits and no sign. */
     private static final long FAST_FROM = -62_135_596_800L;
     private static final long FAST_UNTIL = 253_402_300_800L;
 
-    private ExecutionJson() {
-    }
-
-    static SimpleModule module() {
-        return new SimpleModule("qflow-execution-json")
-                .addSerializer(Instant.class, new InstantSerializer())
-                .addSerializer(Execution.class, new ExecutionSerializer())
-                .addSerializer(NodeRun.class, new NodeRunSerializer());
+    public ExecutionJsonModule() {
+        super("qflow-execution-json");
+        addSerializer(Instant.class, new InstantSerializer());
+        addSerializer(Execution.class, new ExecutionSerializer());
+        addSerializer(NodeRun.class, new NodeRunSerializer());
     }
 
     /** {@link DateTimeFormatter#ISO_INSTANT}'s text: seconds always, the fraction in groups of three digits as needed. */
-    static String iso(Instant instant) {
+    public static String iso(Instant instant) {
         long seconds = instant.getEpochSecond();
         if (seconds < FAST_FROM || seconds >= FAST_UNTIL) {
             return DateTimeFormatter.ISO_INSTANT.format(instant);
@@ -101,6 +102,28 @@ final class ExecutionJson {
         }
     }
 
+    /** {@link ErrorInfo} is {@code NON_NULL}: absent fields are left out. */
+    private static void error(JsonGenerator gen, ErrorInfo error) throws IOException {
+        gen.writeFieldName("error");
+        if (error == null) {
+            gen.writeNull();
+            return;
+        }
+        gen.writeStartObject(error);
+        optional(gen, "message", error.message());
+        optional(gen, "type", error.type());
+        optional(gen, "code", error.code());
+        optional(gen, "stack", error.stack());
+        optional(gen, "nodeId", error.nodeId());
+        gen.writeEndObject();
+    }
+
+    private static void optional(JsonGenerator gen, String name, String value) throws IOException {
+        if (value != null) {
+            gen.writeStringField(name, value);
+        }
+    }
+
     private static final class InstantSerializer extends StdSerializer<Instant> {
         InstantSerializer() {
             super(Instant.class);
@@ -124,15 +147,18 @@ final class ExecutionJson {
             gen.writeStringField("workflowId", e.workflowId());
             gen.writeNumberField("workflowVersion", e.workflowVersion());
             gen.writeFieldName("status");
-            provider.defaultSerializeValue(e.status(), gen);
+            if (e.status() == null) {
+                gen.writeNull();
+            } else {
+                gen.writeString(e.status().json());
+            }
             gen.writeStringField("trigger", e.trigger());
             tree(gen, provider, "input", e.input());
             instant(gen, "createdAt", e.createdAt());
             instant(gen, "startedAt", e.startedAt());
             instant(gen, "finishedAt", e.finishedAt());
             tree(gen, provider, "outputs", e.outputs());
-            gen.writeFieldName("error");
-            provider.defaultSerializeValue(e.error(), gen);
+            error(gen, e.error());
             gen.writeFieldName("nodes");
             if (e.nodes() == null) {
                 gen.writeNull();
@@ -166,7 +192,11 @@ final class ExecutionJson {
             gen.writeStringField("nodeId", run.nodeId());
             gen.writeStringField("type", run.type());
             gen.writeFieldName("status");
-            provider.defaultSerializeValue(run.status(), gen);
+            if (run.status() == null) {
+                gen.writeNull();
+            } else {
+                gen.writeString(run.status().json());
+            }
             gen.writeNumberField("attempts", run.attempts());
             instant(gen, "startedAt", run.startedAt());
             instant(gen, "finishedAt", run.finishedAt());
@@ -181,8 +211,7 @@ final class ExecutionJson {
                 gen.writeEndObject();
             }
             gen.writeEndArray();
-            gen.writeFieldName("error");
-            provider.defaultSerializeValue(run.error(), gen);
+            error(gen, run.error());
             gen.writeBooleanField("cached", run.cached());
             gen.writeEndObject();
         }
