@@ -1,6 +1,8 @@
 package io.qflow.rest.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,7 +18,10 @@ public final class RestJson {
 
     /** ISO-8601 dates, no timestamps, strict about trailing garbage and duplicate keys. */
     public static ObjectMapper newMapper() {
-        return JsonMapper.builder()
+        // Jackson's buffers from one shared pool instead of one per thread (its default): every
+        // request and every run is a new virtual thread, so each parser and generator allocated
+        // fresh buffers; measured ~2.5x the cost of a small parse and write on a new virtual thread.
+        return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
                 .addModule(new JavaTimeModule())
                 .addModule(new ExecutionJsonModule()) // after JavaTimeModule: its Instant writer wins
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

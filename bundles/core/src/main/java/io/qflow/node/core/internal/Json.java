@@ -3,6 +3,8 @@ package io.qflow.node.core.internal;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -14,7 +16,9 @@ import io.qflow.sdk.NodeException;
 final class Json {
 
     /** Thread-safe once configured; shared by every node of the bundle. */
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    // Buffers from a shared pool: nodes and webhook calls run on new virtual threads, where the
+    // default per-thread pool allocated fresh ones for every parser and generator.
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private static final int EXCERPT = 200;

@@ -83,8 +83,9 @@ public final class LargeValues {
         /** reference JSON (by identity) -> the value read back. */
         private final Map<JsonNode, JsonNode> loaded = Collections.synchronizedMap(new IdentityHashMap<>());
         /**
-         * Values (by identity) already measured as small: a value is saved several times (the node's
-         * outputs, then each successor's inputs, running and final), so it is serialised once.
+         * Values (by identity) measured as small by writing them out (their upper bound was above
+         * the threshold): a value is saved several times (the node's outputs, then each successor's
+         * inputs, running and final), so it is serialised once.
          */
         private final Set<JsonNode> small = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
@@ -126,6 +127,11 @@ public final class LargeValues {
             if (value.isTextual() && value.textValue().length() * 6L + 2 <= inlineMaxBytes) {
                 return value; // even fully escaped it fits
             }
+            if (jsonSizeAtMost(value, inlineMaxBytes) <= inlineMaxBytes) {
+                // Surely small, like most values: no lookups in the identity maps below, whose
+                // identity hashes and locks cost more than this walk (~3 us of a short run).
+                return value;
+            }
             JsonNode known = stored.get(value);
             if (known != null) {
                 return known;
@@ -133,7 +139,7 @@ public final class LargeValues {
             if (small.contains(value) || loaded.containsKey(value) || BlobRef.isRef(value)) {
                 return value;
             }
-            if (fits(value)) {
+            if (fitsWrittenOut(value)) {
                 small.add(value);
                 return value;
             }
@@ -178,10 +184,8 @@ public final class LargeValues {
             }
         }
 
-        private boolean fits(JsonNode value) {
-            if (jsonSizeAtMost(value, inlineMaxBytes) <= inlineMaxBytes) {
-                return true; // surely small: not worth writing it out to count
-            }
+        /** Whether the value's JSON, written out and counted, fits: for values whose upper bound did not. */
+        private boolean fitsWrittenOut(JsonNode value) {
             try (LimitedCounter counter = new LimitedCounter(inlineMaxBytes)) {
                 mapper.writeValue(counter, value);
                 return true;

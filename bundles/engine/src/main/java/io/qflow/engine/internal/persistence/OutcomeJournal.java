@@ -1,5 +1,7 @@
 package io.qflow.engine.internal.persistence;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qflow.engine.Execution;
 import java.io.BufferedInputStream;
@@ -90,7 +92,8 @@ public final class OutcomeJournal implements AutoCloseable {
 
     /** A mapper for {@link #open} and {@link #read} (records are written field by field: {@link OutcomeCodec}). */
     public static ObjectMapper newObjectMapper() {
-        return new ObjectMapper();
+        // Buffers from a shared pool: every record is written on a new virtual thread (see RestJson).
+        return new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.qflow.trigger.webhook.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qflow.sdk.DataType;
 import io.qflow.sdk.NodeContext;
@@ -39,7 +41,9 @@ public final class RespondNode implements NodeType {
             .build();
 
     private final PendingResponses pending;
-    private final ObjectMapper mapper = new ObjectMapper();
+    // Buffers from a shared pool: nodes and webhook calls run on new virtual threads, where the
+    // default per-thread pool allocated fresh ones for every parser and generator.
+    private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
 
     @Activate
     public RespondNode(@Reference PendingResponses pending) {
