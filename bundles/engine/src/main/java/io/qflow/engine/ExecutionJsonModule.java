@@ -146,12 +146,7 @@ public final class ExecutionJsonModule extends SimpleModule {
             gen.writeStringField("id", e.id());
             gen.writeStringField("workflowId", e.workflowId());
             gen.writeNumberField("workflowVersion", e.workflowVersion());
-            gen.writeFieldName("status");
-            if (e.status() == null) {
-                gen.writeNull();
-            } else {
-                gen.writeString(e.status().json());
-            }
+            gen.writeStringField("status", e.status() == null ? null : e.status().json()); // null: JSON null
             gen.writeStringField("trigger", e.trigger());
             tree(gen, provider, "input", e.input());
             instant(gen, "createdAt", e.createdAt());
@@ -191,12 +186,7 @@ public final class ExecutionJsonModule extends SimpleModule {
             gen.writeStartObject(run);
             gen.writeStringField("nodeId", run.nodeId());
             gen.writeStringField("type", run.type());
-            gen.writeFieldName("status");
-            if (run.status() == null) {
-                gen.writeNull();
-            } else {
-                gen.writeString(run.status().json());
-            }
+            gen.writeStringField("status", run.status() == null ? null : run.status().json());
             gen.writeNumberField("attempts", run.attempts());
             instant(gen, "startedAt", run.startedAt());
             instant(gen, "finishedAt", run.finishedAt());
