@@ -29,7 +29,8 @@ final class ColumnCodec {
 
     /**
      * @param mapper a mapper with Jackson's JavaTimeModule; a copy with the engine's {@link ExecutionJsonModule}
-     *               writes node runs (field by field, the same JSON as by reflection at about half the cost)
+     *               writes node runs: the same JSON as Jackson's bean serializers, by the one writer of the
+     *               execution's JSON form that the REST answers and the outcome journal use too
      */
     ColumnCodec(ObjectMapper mapper) {
         this.mapper = mapper.copy().registerModule(new ExecutionJsonModule());
