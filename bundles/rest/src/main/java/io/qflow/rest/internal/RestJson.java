@@ -20,7 +20,7 @@ public final class RestJson {
     public static ObjectMapper newMapper() {
         // Jackson's buffers from one shared pool instead of one per thread (its default): every
         // request and every run is a new virtual thread, so each parser and generator allocated
-        // fresh buffers; measured ~2.5x the cost of a small parse and write on a new virtual thread.
+        // fresh buffers: a small parse and write on a new virtual thread measured 2.3-3.8x as slow.
         return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
                 .addModule(new JavaTimeModule())
                 .addModule(new ExecutionJsonModule()) // after JavaTimeModule: its Instant writer wins

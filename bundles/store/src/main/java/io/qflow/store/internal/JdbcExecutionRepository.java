@@ -63,7 +63,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
 
     @Activate
     public JdbcExecutionRepository(@Reference JdbcStoreComponent store) {
-        this(store.dataSource(), store.objectMapper(), store.dialect(), null);
+        this(store.dataSource(), store.objectMapper(), store.dialect(), durabilityOf(store.url()), null);
     }
 
     /**
@@ -72,15 +72,15 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
      * @param objectMapper a mapper with Jackson's JavaTimeModule, such as {@link StoreJson#newObjectMapper()}
      */
     public JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper) {
-        this(dataSource, objectMapper, SqlDialect.of(dataSource), null);
+        this(dataSource, objectMapper, SqlDialect.of(dataSource), durabilityOf(dataSource), null);
     }
 
     /** A repository writing through {@code writer} (on the same DataSource), which the caller closes. */
     public JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, GroupCommitWriter writer) {
-        this(dataSource, objectMapper, SqlDialect.of(dataSource), Objects.requireNonNull(writer, "writer"));
+        this(dataSource, objectMapper, SqlDialect.of(dataSource), durabilityOf(dataSource), Objects.requireNonNull(writer, "writer"));
     }
 
-    JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, SqlDialect dialect,
+    JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, SqlDialect dialect, Durability durability,
             GroupCommitWriter writer) {
         this.transactions = new Transactions(dataSource);
         this.ownsWriter = writer == null;
@@ -94,7 +94,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         this.updateExecution = "UPDATE executions SET status = ?, started_at = ?, finished_at = ?, outputs = " + json
                 + ", error = " + json + " WHERE id = ?";
         this.upsertNodeRun = dialect.upsertNodeRun();
-        this.durability = durabilityOf(dataSource, dialect);
+        this.durability = durability;
     }
 
     /**
@@ -102,13 +102,17 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
      * to its file without forcing it ({@code WRITE_DELAY=0}, {@link StoreSettings#h2FileUrl}); an H2
      * in-memory database keeps nothing.
      */
-    private static Durability durabilityOf(DataSource dataSource, SqlDialect dialect) {
-        if (dialect == SqlDialect.POSTGRESQL) {
+    static Durability durabilityOf(String url) {
+        if (url.startsWith("jdbc:postgresql:")) {
             return Durability.POWER_LOSS;
         }
+        return url.startsWith("jdbc:h2:mem:") ? Durability.NONE : Durability.PROCESS_CRASH;
+    }
+
+    /** For a ready DataSource: asks the database for its URL (the component knows it from its settings). */
+    private static Durability durabilityOf(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
-            String url = connection.getMetaData().getURL();
-            return url != null && url.startsWith("jdbc:h2:mem:") ? Durability.NONE : Durability.PROCESS_CRASH;
+            return durabilityOf(connection.getMetaData().getURL());
         } catch (SQLException e) {
             throw new StoreException("Cannot connect to the database", e);
         }

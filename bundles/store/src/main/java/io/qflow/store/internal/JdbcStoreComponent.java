@@ -19,6 +19,7 @@ public class JdbcStoreComponent implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final SqlDialect dialect;
+    private final String url;
     private final ObjectMapper objectMapper = StoreJson.newObjectMapper();
 
     @Activate
@@ -27,7 +28,8 @@ public class JdbcStoreComponent implements AutoCloseable {
     }
 
     public JdbcStoreComponent(StoreSettings settings) {
-        this.dialect = SqlDialect.ofUrl(settings.url());
+        this.url = settings.url();
+        this.dialect = SqlDialect.ofUrl(url);
         this.dataSource = DataSourceFactory.create(settings);
         try {
             SchemaMigrator.migrate(dataSource, dialect);
@@ -49,6 +51,10 @@ public class JdbcStoreComponent implements AutoCloseable {
 
     SqlDialect dialect() {
         return dialect;
+    }
+
+    String url() {
+        return url;
     }
 
     ObjectMapper objectMapper() {

@@ -89,6 +89,8 @@ class H2CrashDurabilityTest {
                 }
             }
             assertEquals(List.of(), lost, "acknowledged writes lost (of " + acknowledgedWrites + " acknowledged)");
+            // What this test shows is what the store promises, read by the engine to put its journal in front.
+            assertEquals(io.qflow.engine.spi.ExecutionRepository.Durability.PROCESS_CRASH, executions.durability());
             System.out.printf("crash test: %d acknowledged execution writes over %d executions, none lost%n",
                     acknowledgedWrites, acknowledged.size());
         }

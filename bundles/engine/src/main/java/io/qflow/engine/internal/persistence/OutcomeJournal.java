@@ -90,7 +90,7 @@ public final class OutcomeJournal implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("qflow-outcome-journal").daemon(true).start(this::run);
     }
 
-    /** A mapper for {@link #open} and {@link #read} (records are written field by field: {@link OutcomeCodec}). */
+    /** A mapper for {@link #open} and {@link #read} ({@link OutcomeCodec} adds the engine's ExecutionJsonModule to a copy). */
     public static ObjectMapper newObjectMapper() {
         // Buffers from a shared pool: every record is written on a new virtual thread (see RestJson).
         return new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
@@ -367,7 +367,13 @@ public final class OutcomeJournal implements AutoCloseable {
                 older.add(current);
                 current = next;
             }
-            older.removeIf(segment -> segment.pending == 0 && discard(segment));
+            older.removeIf(segment -> {
+                if (segment.pending != 0) {
+                    return false;
+                }
+                discard(segment);
+                return true;
+            });
             if (current.pending == 0 && (current.size > 0 || stopping)) {
                 if (stopping) {
                     discard(current);
@@ -391,15 +397,14 @@ public final class OutcomeJournal implements AutoCloseable {
         }
     }
 
-    private boolean discard(Segment segment) {
+    private void discard(Segment segment) {
         segment.deleted = true;
         closeQuietly(segment);
         try {
             Files.deleteIfExists(segment.file);
-            return true;
         } catch (IOException e) {
+            // Its executions are stored anyway: reading it again at the next start finds nothing to do.
             LOG.log(Level.WARNING, "cannot delete the outcome journal file " + segment.file, e);
-            return true; // stored anyway; reading it again at the next start finds nothing to do
         }
     }
 
