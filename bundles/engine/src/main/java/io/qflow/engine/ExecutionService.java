@@ -41,6 +41,18 @@ public interface ExecutionService {
     }
 
     /**
+     * {@link #run}, answered with the execution's JSON form too when the engine has it at hand: a
+     * batched run's outcome was already written out as JSON for the outcome journal, so a caller
+     * that answers with the execution as JSON (run-and-wait over HTTP) need not write it again.
+     *
+     * @since 1.6
+     */
+    default EncodedExecution runEncoded(String workflowId, JsonNode input, String trigger, Duration timeout)
+            throws NotFoundException, ValidationException, InterruptedException {
+        return new EncodedExecution(run(workflowId, input, trigger, timeout), null);
+    }
+
+    /**
      * Waits until the execution reaches a final status or the timeout passes, then returns its
      * current record (which may still be running after a timeout).
      */

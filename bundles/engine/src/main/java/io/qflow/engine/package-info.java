@@ -5,7 +5,7 @@
  * outside OSGi (tests, the SDK test kit, benchmarks) {@link io.qflow.engine.Engine#builder()} wires them.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.qflow.engine;
 
 import org.osgi.annotation.bundle.Export;

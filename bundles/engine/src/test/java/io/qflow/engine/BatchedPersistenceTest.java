@@ -3,13 +3,20 @@ package io.qflow.engine;
 import static io.qflow.engine.TestNodes.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qflow.engine.internal.EngineAssembly;
+import io.qflow.engine.internal.catalog.NodeTypeRegistry;
 import io.qflow.engine.internal.memory.InMemoryExecutionRepository;
 import io.qflow.engine.internal.memory.InMemoryWorkflowRepository;
+import io.qflow.engine.internal.persistence.OutcomeJournal;
 import io.qflow.engine.internal.persistence.WriteBehindExecutions;
 import io.qflow.engine.spi.ExecutionRepository;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code settings.persistence}: "steps" writes every change before acting; "batched" writes behind. */
 class BatchedPersistenceTest {
@@ -67,6 +75,52 @@ class BatchedPersistenceTest {
         assertEquals(List.of(NodeRunStatus.SUCCEEDED, NodeRunStatus.SUCCEEDED, NodeRunStatus.SUCCEEDED),
                 stored.nodes().stream().map(NodeRun::status).toList());
         assertEquals(7, stored.nodes().get(2).outputs().get("out").intValue());
+    }
+
+    @Test
+    void aJournaledRunAndWaitAnswersWithTheJsonItsJournalRecordHolds(@TempDir Path journal) throws Exception {
+        NodeTypeRegistry catalog = new NodeTypeRegistry();
+        catalog.addNodeType(nodes.input(), "test");
+        catalog.addNodeType(nodes.value(), "test");
+        InMemoryExecutionRepository disk = new InMemoryExecutionRepository();
+        EngineAssembly assembly = new EngineAssembly(catalog, new InMemoryWorkflowRepository(), new ForwardingExecutionRepository(disk) {
+            @Override
+            public Durability durability() {
+                return Durability.PROCESS_CRASH; // what H2 promises: the engine journals in front of it
+            }
+        });
+        try {
+            assembly.engine().persistenceFlushDelay(600_000); // the outcome stays unstored, in the journal only
+            assembly.engine().journalOutcomes(journal);
+            StoredWorkflow batched = assembly.workflows().create(threeNodes("batched"));
+            StoredWorkflow steps = assembly.workflows().create(threeNodes("steps"));
+
+            EncodedExecution answer = assembly.executions().runEncoded(batched.id(), json("{'n': 7}"), "manual", Duration.ofSeconds(10));
+
+            assertEquals(ExecutionStatus.SUCCEEDED, answer.execution().status());
+            assertEquals(Optional.empty(), disk.find(answer.execution().id()), "not stored yet: answered from the journal");
+            ObjectMapper module = new ObjectMapper().registerModule(new ExecutionJsonModule());
+            String written = new String(answer.json(), StandardCharsets.UTF_8);
+            assertEquals(module.writeValueAsString(answer.execution()), written, "the JSON is the execution answered");
+            assertEquals(module.writeValueAsString(assembly.executions().get(answer.execution().id()).orElseThrow()), written,
+                    "and what a read of it shows");
+            assertEquals(List.of(answer.execution()), OutcomeJournal.read(journal, OutcomeJournal.newObjectMapper()),
+                    "the journal's record is the same outcome");
+
+            EncodedExecution unjournaled = assembly.executions().runEncoded(steps.id(), json("{'n': 7}"), "manual", Duration.ofSeconds(10));
+            assertEquals(ExecutionStatus.SUCCEEDED, unjournaled.execution().status());
+            assertNull(unjournaled.json(), "a run written step by step has no journal record: the caller writes it out");
+        } finally {
+            assembly.close();
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode threeNodes(String persistence) {
+        return json("{'schemaVersion': 1, 'name': 'three', 'settings': {'persistence': '" + persistence + "'}, 'nodes': ["
+                + "{'id': 'in', 'type': 'test.input'},"
+                + "{'id': 'mid', 'type': 'test.value', 'config': {'value': '{{ nodes.in.out.n }}'}},"
+                + "{'id': 'out', 'type': 'test.value', 'config': {'value': '{{ nodes.mid.out }}'}}],"
+                + "'connections': [{'from': 'in.out', 'to': 'mid.in'}, {'from': 'mid.out', 'to': 'out.in'}]}");
     }
 
     @Test

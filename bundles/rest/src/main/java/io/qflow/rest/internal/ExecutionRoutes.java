@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.qflow.engine.EncodedExecution;
 import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionQuery;
 import io.qflow.engine.ExecutionService;
@@ -153,22 +154,26 @@ final class ExecutionRoutes {
 
     private void start(Context ctx) throws Exception {
         RunRequest request = RunRequest.parse(json.readOptional(ctx));
-        Execution execution = request.waitForResult()
+        EncodedExecution answer = request.waitForResult()
                 ? run(ctx.pathParam("id"), request)
-                : executions.start(ctx.pathParam("id"), request.input(), "manual");
+                : new EncodedExecution(executions.start(ctx.pathParam("id"), request.input(), "manual"), null);
+        Execution execution = answer.execution();
         // A run waiting for a decision has settled too: the caller gets what it asks for at once.
         boolean settled = execution.status().isFinal() || execution.status() == ExecutionStatus.WAITING;
-        if (settled && request.waitForResult()) {
-            json.respond(ctx, 200, execution);
-        } else {
+        int status = settled && request.waitForResult() ? 200 : 202;
+        if (status == 202) {
             ctx.header("Location", RestApi.BASE + "/executions/" + execution.id());
-            json.respond(ctx, 202, execution);
+        }
+        if (answer.json() != null) {
+            json.respondJson(ctx, status, answer.json()); // the engine's JSON form, which is ours
+        } else {
+            json.respond(ctx, status, execution);
         }
     }
 
-    private Execution run(String workflowId, RunRequest request) throws NotFoundException, ValidationException {
+    private EncodedExecution run(String workflowId, RunRequest request) throws NotFoundException, ValidationException {
         try {
-            return executions.run(workflowId, request.input(), "manual", request.timeout());
+            return executions.runEncoded(workflowId, request.input(), "manual", request.timeout());
         } catch (InterruptedException e) {
             // The server is stopping: the run goes on and is written before the engine stops.
             Thread.currentThread().interrupt();

@@ -36,6 +36,11 @@ public final class JsonHttp {
         ctx.status(status).contentType(JSON).result(mapper.writeValueAsBytes(value));
     }
 
+    /** Answers with JSON already written (by this API's mapper or in the same form). */
+    public void respondJson(Context ctx, int status, byte[] json) {
+        ctx.status(status).contentType(JSON).result(json);
+    }
+
     /** The body as JSON, or {@code null} when the request has no body. */
     public JsonNode readOptional(Context ctx) throws IOException {
         byte[] body = readBytes(ctx, maxBodyBytes);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qflow.engine.ConflictException;
 import io.qflow.engine.ErrorInfo;
+import io.qflow.engine.EncodedExecution;
 import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionQuery;
 import io.qflow.engine.ExecutionService;
@@ -233,6 +234,15 @@ final class FakeServices {
         @Override
         public Execution awaitSettled(String executionId, Duration timeout) throws NotFoundException, InterruptedException {
             return await(executionId, timeout);
+        }
+
+        /** When set, run-and-wait answers come with this as the engine's JSON form of the execution. */
+        volatile byte[] encodedAnswer;
+
+        @Override
+        public EncodedExecution runEncoded(String workflowId, JsonNode input, String trigger, Duration timeout)
+                throws NotFoundException, ValidationException, InterruptedException {
+            return new EncodedExecution(run(workflowId, input, trigger, timeout), encodedAnswer);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.qflow.rest.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -202,6 +203,23 @@ class RestApiTest {
         assertEquals("Ada", execution.at("/outputs/a/out/name").asText());
         assertEquals("succeeded", execution.at("/nodes/0/status").asText());
         assertTrue(execution.get("finishedAt").asText().endsWith("Z"), "ISO dates: " + execution.get("finishedAt"));
+    }
+
+    @Test
+    void runAndWaitSendsTheEnginesJsonOfTheExecutionAsItIs() {
+        String id = client.post("/api/v1/workflows", VALID).json().get("id").asText();
+        // Laid out unlike this API's mapper would write it, to tell the engine's bytes from a second writing.
+        byte[] engines = "{\n  \"status\" : \"succeeded\",\n  \"note\" : \"written by the engine ✓\"\n}".getBytes(StandardCharsets.UTF_8);
+        services.executions.encodedAnswer = engines;
+        try {
+            TestClient.Response run = client.post("/api/v1/workflows/" + id + "/executions", "{\"wait\": true, \"timeoutSeconds\": 5}");
+
+            assertEquals(200, run.status(), run.toString());
+            assertTrue(run.contentType().startsWith("application/json"), run.contentType());
+            assertArrayEquals(engines, run.raw().body());
+        } finally {
+            services.executions.encodedAnswer = null;
+        }
     }
 
     @Test

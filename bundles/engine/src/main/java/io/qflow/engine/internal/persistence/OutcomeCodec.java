@@ -36,17 +36,14 @@ final class OutcomeCodec {
         this.writer = json.copy().registerModule(new ExecutionJsonModule()).writerFor(Execution.class);
     }
 
-    /** The execution as UTF-8 JSON, after {@code headerBytes} zero bytes the caller fills in. */
-    byte[] write(Execution execution, int headerBytes) throws IOException {
+    /** The execution as UTF-8 JSON. */
+    byte[] write(Execution execution) throws IOException {
         ByteArrayBuilder out = new ByteArrayBuilder(2048);
-        for (int i = 0; i < headerBytes; i++) {
-            out.append(0);
-        }
         writer.writeValue(out, execution);
         return out.toByteArray();
     }
 
-    /** The execution {@link #write} wrote (without the header). */
+    /** The execution {@link #write} wrote. */
     Execution read(byte[] bytes) throws IOException {
         JsonNode root = json.readTree(bytes);
         List<NodeRun> nodes = new ArrayList<>();

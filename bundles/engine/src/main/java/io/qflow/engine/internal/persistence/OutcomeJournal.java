@@ -225,20 +225,21 @@ public final class OutcomeJournal implements AutoCloseable {
      * Writes the outcome into {@code segment} (from {@link #reserve}) and returns once it is in the
      * file.
      *
+     * @return the outcome as JSON, the record's payload (the caller may answer with it; not to be modified)
      * @throws UncheckedIOException if it could not be written
      */
-    public void append(Segment segment, Execution outcome) {
-        byte[] bytes;
+    public byte[] append(Segment segment, Execution outcome) {
+        byte[] json;
         try {
-            bytes = codec.write(outcome, 8);
+            json = codec.write(outcome);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write execution " + outcome.id() + " as JSON", e);
         }
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 8, bytes.length - 8);
-        ByteBuffer record = ByteBuffer.wrap(bytes);
-        record.putInt(0, bytes.length - 8).putInt(4, (int) crc.getValue());
-        Pending pending = new Pending(segment, record, new CompletableFuture<>());
+        crc.update(json);
+        ByteBuffer header = ByteBuffer.allocate(8).putInt(0, json.length).putInt(4, (int) crc.getValue());
+        // The payload goes out as its own buffer (a gathering write), so the same array is the answer.
+        Pending pending = new Pending(segment, header, ByteBuffer.wrap(json), new CompletableFuture<>());
         lock.lock();
         try {
             if (closed) {
@@ -259,6 +260,7 @@ public final class OutcomeJournal implements AutoCloseable {
             }
             throw e;
         }
+        return json;
     }
 
     /**
@@ -334,7 +336,11 @@ public final class OutcomeJournal implements AutoCloseable {
             List<Pending> group = batch.subList(from, to);
             try {
                 if (!segment.deleted) { // else: all its executions were stored before their records got here
-                    ByteBuffer[] buffers = group.stream().map(Pending::record).toArray(ByteBuffer[]::new);
+                    ByteBuffer[] buffers = new ByteBuffer[group.size() * 2];
+                    for (int i = 0; i < group.size(); i++) {
+                        buffers[2 * i] = group.get(i).header();
+                        buffers[2 * i + 1] = group.get(i).payload();
+                    }
                     long bytes = 0;
                     for (ByteBuffer buffer : buffers) {
                         bytes += buffer.remaining();
@@ -440,6 +446,6 @@ public final class OutcomeJournal implements AutoCloseable {
         }
     }
 
-    private record Pending(Segment segment, ByteBuffer record, CompletableFuture<Void> written) {
+    private record Pending(Segment segment, ByteBuffer header, ByteBuffer payload, CompletableFuture<Void> written) {
     }
 }

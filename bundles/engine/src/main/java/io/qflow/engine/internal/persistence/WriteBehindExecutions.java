@@ -185,6 +185,22 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         }
     }
 
+    /**
+     * The execution's current state as JSON ({@link io.qflow.engine.ExecutionJsonModule}'s form) when
+     * that state is the outcome its journal record holds, else null: the record's payload, so an
+     * answer can be sent without writing the execution out again. Null once it is stored and no
+     * longer tracked.
+     */
+    public byte[] journaledJson(String executionId) {
+        lock.lock();
+        try {
+            Tracked entry = tracked.get(executionId);
+            return entry != null && entry.journaled() ? entry.journaledJson : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits until every change of the execution made so far is written (no-op if it is not tracked). */
     public void flush(String executionId) {
         CompletableFuture<Void> written;
@@ -267,8 +283,9 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
     /** Appends the outcome to the journal; false (logged) if that failed. */
     private boolean journaled(Tracked entry, long version, OutcomeJournal.Segment segment, Execution outcome,
                               OutcomeJournal outcomes) {
+        byte[] json;
         try {
-            outcomes.append(segment, outcome);
+            json = outcomes.append(segment, outcome);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the outcome of execution " + outcome.id()
                     + " could not be journaled; waiting for the store instead: " + e, e);
@@ -277,6 +294,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         lock.lock();
         try {
             entry.journaledChanges = version; // a change since then makes flush wait for the store again
+            entry.journaledJson = json;
         } finally {
             lock.unlock();
         }
@@ -641,6 +659,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         long changes;
         /** {@link #changes} when its outcome was last journaled, -1 if never. */
         long journaledChanges = -1;
+        /** The outcome last journaled, as the journal wrote it (JSON), or null. */
+        byte[] journaledJson;
 
         Tracked(Execution execution, boolean stored) {
             this.id = execution.id();

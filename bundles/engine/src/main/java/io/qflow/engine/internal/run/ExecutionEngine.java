@@ -3,6 +3,7 @@ package io.qflow.engine.internal.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.qflow.engine.EncodedExecution;
 import io.qflow.engine.ErrorInfo;
 import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionQuery;
@@ -319,6 +320,17 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         Prepared fresh = new Prepared(workflow.version(), generation, result, deferred, Set.copyOf(firstArrival));
         prepared.put(workflow.id(), fresh);
         return fresh;
+    }
+
+    /**
+     * A batched run's outcome was written out as JSON for its journal record moments ago: the answer
+     * is those bytes while they are still the execution's current state (until it is stored).
+     */
+    @Override
+    public EncodedExecution runEncoded(String workflowId, JsonNode input, String trigger, Duration timeout)
+            throws NotFoundException, ValidationException, InterruptedException {
+        Execution settled = run(workflowId, input, trigger, timeout);
+        return new EncodedExecution(settled, settled.status().isFinal() ? executions.journaledJson(settled.id()) : null);
     }
 
     @Override

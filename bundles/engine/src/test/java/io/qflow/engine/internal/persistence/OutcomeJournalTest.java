@@ -83,7 +83,7 @@ class OutcomeJournalTest {
     @Test
     void recordsAreTheExecutionsJsonFormAsTheRestApiShowsIt() throws Exception {
         Execution failed = failed("ex-1");
-        byte[] record = new OutcomeCodec(JSON).write(failed, 0);
+        byte[] record = new OutcomeCodec(JSON).write(failed);
         ObjectMapper api = JSON.copy().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
                 .registerModule(new io.qflow.engine.ExecutionJsonModule())
                 .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
