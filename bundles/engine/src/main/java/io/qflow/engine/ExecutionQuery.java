@@ -5,8 +5,10 @@ package io.qflow.engine;
  *
  * @param workflowId only this workflow's executions
  * @param status     only executions in this status
- * @param limit      at most this many, newest first (1..1000)
- * @param before     only executions created before this execution (for paging), or null
+ * @param limit      at most this many, newest first (1..1000): in descending id order, which is
+ *                   creation order ({@link ExecutionService#list})
+ * @param before     only executions with an id below this one, that is created before it (for
+ *                   paging: the previous page's last id; it need not exist any more), or null
  */
 public record ExecutionQuery(String workflowId, ExecutionStatus status, int limit, String before) {
 

@@ -70,7 +70,12 @@ public interface ExecutionService {
     /** One execution with every node run. */
     Optional<Execution> get(String executionId);
 
-    /** Execution summaries (without node runs), newest first. */
+    /**
+     * Execution summaries (without node runs), newest first: in descending id order. The engine
+     * makes ids from the creation instant (version 7 UUIDs that carry it to a fraction of a
+     * microsecond), so that is creation order; executions created by an engine from before ids
+     * carried the fraction may be out of {@code createdAt} order within one millisecond.
+     */
     List<Execution> list(ExecutionQuery query);
 
     /**

@@ -96,17 +96,32 @@ public interface ExecutionRepository {
     /** An execution with all its node runs, in workflow order. */
     Optional<Execution> find(String executionId);
 
-    /** Summaries (node runs empty), newest first. */
+    /**
+     * Summaries (node runs empty), newest first: in descending order of execution id, and after
+     * {@link ExecutionQuery#before()} only ids below it. Ids compare as strings; the engine's are
+     * lower-case hexadecimal UUIDs with dashes at fixed places, which sort alike character by
+     * character and in the usual database collations.
+     *
+     * <p>Descending id order is creation order: the engine makes each id from its execution's
+     * creation instant (a version 7 UUID led by the instant's millisecond and its fraction in steps
+     * finer than the microsecond {@code createdAt} keeps), so an execution created later has a
+     * larger id and ties of one instant go by id. Stores index by id alone, which is cheaper to
+     * keep than an index on the timestamp. Executions stored by an engine from before ids carried
+     * the fraction may differ from {@code createdAt} order, but only within one millisecond.
+     */
     List<Execution> list(ExecutionQuery query);
 
-    /** Executions that were not final when the runtime stopped (for recovery at start-up). */
+    /**
+     * Executions that were not final when the runtime stopped (for recovery at start-up), oldest
+     * first: in ascending id order (see {@link #list}).
+     */
     List<Execution> unfinished();
 
     /**
      * Deletes up to {@code limit} final executions (succeeded, failed, cancelled) that finished
-     * before {@code cutoff}, oldest first, with their node runs. Executions that are not final are
-     * never deleted. Each call is one short transaction, so retention deletes in batches without
-     * holding up the engine's writes for long.
+     * before {@code cutoff}, oldest first (ascending id, see {@link #list}), with their node runs.
+     * Executions that are not final are never deleted. Each call is one short transaction, so
+     * retention deletes in batches without holding up the engine's writes for long.
      *
      * @return how many executions were deleted; fewer than {@code limit} means none is left to delete
      * @throws UnsupportedOperationException if this store does not support retention
@@ -117,9 +132,10 @@ public interface ExecutionRepository {
     }
 
     /**
-     * Keeps the {@code keepNewest} most recently created final executions and deletes up to
-     * {@code limit} of the older final ones, oldest first, with their node runs. Executions that
-     * are not final are never deleted and do not count. One short transaction per call.
+     * Keeps the {@code keepNewest} most recently created final executions (those with the highest
+     * ids, see {@link #list}) and deletes up to {@code limit} of the older final ones, oldest
+     * first, with their node runs. Executions that are not final are never deleted and do not
+     * count. One short transaction per call.
      *
      * @return how many executions were deleted; fewer than {@code limit} means none is left to delete
      * @throws UnsupportedOperationException if this store does not support retention

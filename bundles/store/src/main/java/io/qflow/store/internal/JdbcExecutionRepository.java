@@ -50,6 +50,12 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
             + " inputs, outputs, logs, error, cached";
     private static final String UNFINISHED = statusesWhere(status -> !status.isFinal());
     private static final String FINAL = statusesWhere(ExecutionStatus::isFinal);
+    /*
+     * The final executions for the retention selects: the same set as "status IN FINAL", but H2
+     * would take an IN list to executions_by_status, read every final execution there and sort
+     * them all; with NOT IN it walks the primary key in id order and stops after the batch.
+     */
+    private static final String FINAL_BY_ID = "status NOT IN " + UNFINISHED;
 
     private final Transactions transactions;
     private final GroupCommitWriter writer;
@@ -364,11 +370,15 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
             parameters.add(query.status().json());
         }
         if (query.before() != null) {
-            // Ties on created_at are broken by id, the same order the listing uses.
-            sql.append(" AND (e.created_at, e.id) < (SELECT c.created_at, c.id FROM executions c WHERE c.id = ?)");
+            sql.append(" AND e.id < ?");
             parameters.add(query.before());
         }
-        sql.append(" ORDER BY e.created_at DESC, e.id DESC FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
+        // Newest first is descending id (the SPI's order). The filtered column leads the ORDER BY,
+        // although it has one value here, because H2 reads an index in order only for an ORDER BY
+        // that begins with the index's first column (executions_by_workflow, executions_by_status);
+        // otherwise it sorts every execution of the workflow or status. PostgreSQL ignores it.
+        String filtered = query.workflowId() != null ? "e.workflow_id, " : query.status() != null ? "e.status, " : "";
+        sql.append(" ORDER BY ").append(filtered).append("e.id DESC FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
         return transactions.single("Listing executions", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
                 for (int i = 0; i < parameters.size(); i++) {
@@ -383,7 +393,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     public List<Execution> unfinished() {
         return transactions.single("Listing unfinished executions", connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT " + EXECUTION_COLUMNS
-                    + " FROM executions WHERE status IN " + UNFINISHED + " ORDER BY created_at, id")) {
+                    + " FROM executions WHERE status IN " + UNFINISHED + " ORDER BY id")) {
                 return executions(statement);
             }
         });
@@ -391,8 +401,8 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
 
     /*
      * Retention deletes run on their own pooled connection, not through the group commit. A batch
-     * first reads the ids that go from an index (the newest-first order of executions_by_created_at),
-     * then deletes them by primary key in one short transaction (node runs go by ON DELETE CASCADE).
+     * first reads the ids that go from the primary key, oldest first (the SPI's order is by id), then
+     * deletes them by primary key in one short transaction (node runs go by ON DELETE CASCADE).
      * One DELETE ... WHERE id IN (subquery) made H2 test every row of the table against the
      * subquery's result, a cost that grew with the history and took a core under load. Rows of
      * final executions are not written by the engine any more, so they do not hold up its writes;
@@ -401,8 +411,8 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     @Override
     public int deleteFinishedBefore(Instant cutoff, int limit) {
         requirePositive(limit);
-        String select = "SELECT id FROM executions WHERE status IN " + FINAL
-                + " AND COALESCE(finished_at, created_at) < ? ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY";
+        String select = "SELECT id FROM executions WHERE " + FINAL_BY_ID
+                + " AND COALESCE(finished_at, created_at) < ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY";
         return transactions.inTransaction("Deleting executions finished before " + cutoff, connection -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(select)) {
@@ -420,25 +430,21 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
             throw new IllegalArgumentException("keepNewest must not be negative, was " + keepNewest);
         }
         // The newest final execution that goes (the first past the kept ones), then the oldest up to it.
-        String boundary = "SELECT created_at, id FROM executions WHERE status IN " + FINAL
-                + " ORDER BY created_at DESC, id DESC OFFSET " + keepNewest + " ROWS FETCH FIRST 1 ROWS ONLY";
-        String select = "SELECT id FROM executions WHERE status IN " + FINAL
-                + " AND (created_at < ? OR (created_at = ? AND id <= ?)) ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY";
+        String boundary = "SELECT id FROM executions WHERE " + FINAL_BY_ID
+                + " ORDER BY id DESC OFFSET " + keepNewest + " ROWS FETCH FIRST 1 ROWS ONLY";
+        String select = "SELECT id FROM executions WHERE " + FINAL_BY_ID
+                + " AND id <= ? ORDER BY id FETCH FIRST " + limit + " ROWS ONLY";
         return transactions.inTransaction("Deleting finished executions beyond the newest " + keepNewest, connection -> {
-            Instant createdAt;
             String id;
             try (PreparedStatement statement = connection.prepareStatement(boundary); ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
                     return 0;
                 }
-                createdAt = ColumnCodec.getInstant(row, "created_at");
-                id = row.getString(2);
+                id = row.getString(1);
             }
             List<String> ids = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(select)) {
-                ColumnCodec.setInstant(statement, 1, createdAt);
-                ColumnCodec.setInstant(statement, 2, createdAt);
-                statement.setString(3, id);
+                statement.setString(1, id);
                 readIds(statement, ids);
             }
             return deleteFinished(connection, ids);

@@ -27,8 +27,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -301,7 +306,7 @@ abstract class StoreContractTest {
             String id = "ex-%02d".formatted(i);
             String workflow = i % 2 == 0 ? "wf-even" : "wf-odd";
             ExecutionStatus status = i % 3 == 0 ? ExecutionStatus.FAILED : ExecutionStatus.SUCCEEDED;
-            // pairs share a creation time, so paging must break ties by id
+            // pairs share a creation time; the order is by id either way
             executions.insert(execution(id, workflow, status, T0.plusSeconds(i / 2), "a"));
             all.add(0, id);
         }
@@ -338,8 +343,47 @@ abstract class StoreContractTest {
             executions.insert(execution("ex-" + status.json(), "wf-1", status, T0, "a"));
         }
 
-        assertEquals(List.of("ex-queued", "ex-running", "ex-waiting"),
-                executions.unfinished().stream().map(Execution::id).sorted().toList());
+        assertEquals(List.of("ex-queued", "ex-running", "ex-waiting"), ids(executions.unfinished()), "in id order");
+    }
+
+    @Test
+    void listIsInDescendingIdOrderAndPagesThroughOneMillisecondWithoutGapsOrRepeats() throws Exception {
+        // Newest first means descending id, not created_at: these ids are random, so within the
+        // millisecond they share they are in no particular created_at order.
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String id = UUID.randomUUID().toString();
+            ExecutionStatus status = i % 3 == 0 ? ExecutionStatus.FAILED : ExecutionStatus.SUCCEEDED;
+            executions.insert(execution(id, i % 2 == 0 ? "wf-even" : "wf-odd", status, T0.plusNanos(i % 7 * 1000), "a"));
+            all.add(id);
+        }
+        List<String> newestFirst = all.stream().sorted(Comparator.reverseOrder()).toList();
+
+        assertEquals(newestFirst, ids(executions.list(new ExecutionQuery(null, null, 1000, null))));
+        assertEquals(newestFirst, pages(null, null));
+        List<Execution> evens = executions.list(new ExecutionQuery("wf-even", null, 1000, null));
+        assertEquals(30, evens.size());
+        assertEquals(ids(evens), pages("wf-even", null));
+        assertEquals(ids(evens).stream().sorted(Comparator.reverseOrder()).toList(), ids(evens));
+        List<Execution> failed = executions.list(new ExecutionQuery(null, ExecutionStatus.FAILED, 1000, null));
+        assertEquals(20, failed.size());
+        assertEquals(ids(failed), pages(null, ExecutionStatus.FAILED));
+        assertEquals(ids(failed).stream().sorted(Comparator.reverseOrder()).toList(), ids(failed));
+        assertEquals(newestFirst.subList(10, 13), ids(executions.list(new ExecutionQuery(null, null, 3, newestFirst.get(9)))));
+    }
+
+    /** Every execution the query lists, fetched in pages of 7 through the before cursor. */
+    private List<String> pages(String workflowId, ExecutionStatus status) {
+        List<String> paged = new ArrayList<>();
+        String before = null;
+        while (true) {
+            List<String> page = ids(executions.list(new ExecutionQuery(workflowId, status, 7, before)));
+            paged.addAll(page);
+            if (page.size() < 7) {
+                return paged;
+            }
+            before = page.getLast();
+        }
     }
 
     @Test
@@ -517,18 +561,20 @@ abstract class StoreContractTest {
 
     @Test
     void deleteFinishedBeforeTakesOnlyFinalExecutionsOldestFirstWithTheirNodeRuns() throws Exception {
-        finished("old-ok", ExecutionStatus.SUCCEEDED, T0, T0.plusSeconds(10));
-        finished("old-failed", ExecutionStatus.FAILED, T0.plusSeconds(1), T0.plusSeconds(5));
-        finished("old-cancelled", ExecutionStatus.CANCELLED, T0.plusSeconds(2), T0.plusSeconds(20));
+        // Oldest first is ascending id: these ids sort in creation order, as the engine's do.
+        finished("old-0-ok", ExecutionStatus.SUCCEEDED, T0, T0.plusSeconds(10));
+        finished("old-1-failed", ExecutionStatus.FAILED, T0.plusSeconds(1), T0.plusSeconds(5));
+        finished("old-2-cancelled", ExecutionStatus.CANCELLED, T0.plusSeconds(2), T0.plusSeconds(20));
         finished("recent", ExecutionStatus.SUCCEEDED, T0.plusSeconds(3), T0.plusSeconds(100));
         executions.insert(execution("old-running", "wf-1", ExecutionStatus.RUNNING, T0.minusSeconds(3600), "a"));
         executions.insert(execution("old-waiting", "wf-2", ExecutionStatus.WAITING, T0.minusSeconds(3600), "a"));
         Instant cutoff = T0.plusSeconds(50);
 
-        // batches of 2: the two that finished first go first
+        // batches of 2: the two created first go first
         assertEquals(2, executions.deleteFinishedBefore(cutoff, 2));
-        assertEquals(Optional.empty(), executions.find("old-failed"));
-        assertEquals(Optional.empty(), executions.find("old-ok"));
+        assertEquals(Optional.empty(), executions.find("old-0-ok"));
+        assertEquals(Optional.empty(), executions.find("old-1-failed"));
+        assertTrue(executions.find("old-2-cancelled").isPresent());
         assertEquals(1, executions.deleteFinishedBefore(cutoff, 2));
         assertEquals(0, executions.deleteFinishedBefore(cutoff, 2));
 
@@ -540,23 +586,24 @@ abstract class StoreContractTest {
 
     @Test
     void deleteFinishedBeyondKeepsTheNewestFinalExecutionsAcrossWorkflows() throws Exception {
-        for (int i = 0; i < 6; i++) {
-            finished("done-" + i, i % 2 == 0 ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
+        // Newest is highest id: these ids sort in creation order, as the engine's do.
+        for (int i = 1; i <= 6; i++) {
+            finished("ex-" + i + "-done", i % 2 == 0 ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED,
                     T0.plusSeconds(i), T0.plusSeconds(100 - i));
         }
         // unfinished ones neither count nor go, however old
-        executions.insert(execution("running-first", "wf-1", ExecutionStatus.RUNNING, T0.minusSeconds(10), "a"));
-        executions.insert(execution("queued-last", "wf-2", ExecutionStatus.QUEUED, T0.plusSeconds(60), "a"));
+        executions.insert(execution("ex-0-running", "wf-1", ExecutionStatus.RUNNING, T0.minusSeconds(10), "a"));
+        executions.insert(execution("ex-7-queued", "wf-2", ExecutionStatus.QUEUED, T0.plusSeconds(60), "a"));
 
         assertEquals(2, executions.deleteFinishedBeyond(2, 2));
-        assertEquals(List.of("queued-last", "done-5", "done-4", "done-3", "done-2", "running-first"),
+        assertEquals(List.of("ex-7-queued", "ex-6-done", "ex-5-done", "ex-4-done", "ex-3-done", "ex-0-running"),
                 ids(executions.list(ExecutionQuery.all())), "oldest created go first");
         assertEquals(2, executions.deleteFinishedBeyond(2, 5));
         assertEquals(0, executions.deleteFinishedBeyond(2, 5));
-        assertEquals(List.of("queued-last", "done-5", "done-4", "running-first"), ids(executions.list(ExecutionQuery.all())));
+        assertEquals(List.of("ex-7-queued", "ex-6-done", "ex-5-done", "ex-0-running"), ids(executions.list(ExecutionQuery.all())));
         assertEquals(0, executions.deleteFinishedBeyond(5, 5), "fewer than the count: nothing goes");
         assertEquals(2, executions.deleteFinishedBeyond(0, 5));
-        assertEquals(List.of("queued-last", "running-first"), ids(executions.list(ExecutionQuery.all())));
+        assertEquals(List.of("ex-7-queued", "ex-0-running"), ids(executions.list(ExecutionQuery.all())));
         assertEquals("2", queryString("SELECT COUNT(*) FROM node_runs"));
     }
 
@@ -727,7 +774,7 @@ abstract class StoreContractTest {
 
         MigrateResult again = SchemaMigrator.migrate(store.dataSource(), store.dialect());
         assertEquals(0, again.migrationsExecuted);
-        assertEquals("4", again.initialSchemaVersion);
+        assertEquals("5", again.initialSchemaVersion);
         assertEquals("1", queryString(
                 "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" = '1'"));
         assertTrue(workflows.find("wf-1").isPresent());
@@ -746,7 +793,12 @@ abstract class StoreContractTest {
             statement.execute("DROP TABLE documents");
             statement.execute("ALTER TABLE node_runs DROP COLUMN cached");
             statement.execute("ALTER TABLE executions DROP COLUMN nodes");
-            statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('2', '3', '4')");
+            statement.execute("DROP INDEX executions_by_workflow");
+            statement.execute("DROP INDEX executions_by_status");
+            statement.execute("CREATE INDEX executions_by_created_at ON executions (created_at DESC, id DESC)");
+            statement.execute("CREATE INDEX executions_by_workflow ON executions (workflow_id, created_at DESC, id DESC)");
+            statement.execute("CREATE INDEX executions_by_status ON executions (status, created_at DESC, id DESC)");
+            statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('2', '3', '4', '5')");
         }
         executions = null;
         store.close();
@@ -754,9 +806,12 @@ abstract class StoreContractTest {
         openStore();
 
         assertEquals(List.of(aDone, pending("b")), executions.find("ex-1").orElseThrow().nodes(), "old node runs read as not cached");
-        assertEquals("3", queryString(
-                "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IN ('2', '3', '4')"));
+        assertEquals("4", queryString(
+                "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE AND \"version\" IN ('2', '3', '4', '5')"));
         assertEquals(List.of(), documents.list("any"), "the documents table is there again");
+        assertEquals(List.of("executions_by_status: status, id", "executions_by_workflow: workflow_id, id"),
+                secondaryIndexesOfExecutions(), "V5 keys them by id; executions_by_created_at is gone");
+        assertEquals(List.of("ex-1"), ids(executions.list(new ExecutionQuery("wf-1", null, 10, null))));
     }
 
     // ---- helpers
@@ -768,6 +823,23 @@ abstract class StoreContractTest {
             assertTrue(row.next(), "no row for " + sql);
             return row.getString(1);
         }
+    }
+
+    /** The indexes of {@code executions} other than its primary key, as "name: columns", by name. */
+    private List<String> secondaryIndexesOfExecutions() throws SQLException {
+        Map<String, List<String>> columns = new TreeMap<>();
+        try (Connection connection = store.dataSource().getConnection();
+                ResultSet rows = connection.getMetaData().getIndexInfo(null, null,
+                        dialect() == SqlDialect.H2 ? "EXECUTIONS" : "executions", false, false)) {
+            while (rows.next()) {
+                String name = rows.getString("INDEX_NAME").toLowerCase(Locale.ROOT);
+                if (name.startsWith("executions_by_")) {
+                    columns.computeIfAbsent(name, n -> new ArrayList<>())
+                            .add(rows.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return columns.entrySet().stream().map(e -> e.getKey() + ": " + String.join(", ", e.getValue())).toList();
     }
 
     private static List<String> ids(List<Execution> list) {

@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Executions in memory: for tests, the SDK test kit and benchmarks. */
 public final class InMemoryExecutionRepository implements ExecutionRepository {
 
-    private static final Comparator<Execution> NEWEST_FIRST =
-            Comparator.comparing(Execution::createdAt).thenComparing(Execution::id).reversed();
+    /** The SPI's order, as the stores index it: by id, which the engine makes in creation order. */
+    private static final Comparator<Execution> OLDEST_FIRST = Comparator.comparing(Execution::id);
+    private static final Comparator<Execution> NEWEST_FIRST = OLDEST_FIRST.reversed();
 
     private record Entry(Execution execution, Map<String, NodeRun> nodes) {
     }
@@ -63,12 +64,10 @@ public final class InMemoryExecutionRepository implements ExecutionRepository {
 
     @Override
     public List<Execution> list(ExecutionQuery query) {
-        Execution before = query.before() == null ? null
-                : Optional.ofNullable(executions.get(query.before())).map(Entry::execution).orElse(null);
         return executions.values().stream().map(Entry::execution)
                 .filter(e -> query.workflowId() == null || query.workflowId().equals(e.workflowId()))
                 .filter(e -> query.status() == null || query.status() == e.status())
-                .filter(e -> before == null || NEWEST_FIRST.compare(e, before) > 0)
+                .filter(e -> query.before() == null || e.id().compareTo(query.before()) < 0)
                 .sorted(NEWEST_FIRST)
                 .limit(query.limit())
                 .toList();
@@ -82,14 +81,15 @@ public final class InMemoryExecutionRepository implements ExecutionRepository {
 
     @Override
     public List<Execution> unfinished() {
-        return executions.values().stream().map(Entry::execution).filter(e -> !e.status().isFinal()).toList();
+        return executions.values().stream().map(Entry::execution).filter(e -> !e.status().isFinal())
+                .sorted(OLDEST_FIRST).toList();
     }
 
     @Override
     public int deleteFinishedBefore(Instant cutoff, int limit) {
         return delete(executions.values().stream().map(Entry::execution)
                 .filter(e -> e.status().isFinal() && finishedAt(e).isBefore(cutoff))
-                .sorted(Comparator.comparing(InMemoryExecutionRepository::finishedAt).thenComparing(Execution::id))
+                .sorted(OLDEST_FIRST)
                 .limit(limit).toList());
     }
 
@@ -99,7 +99,7 @@ public final class InMemoryExecutionRepository implements ExecutionRepository {
                 .filter(e -> e.status().isFinal())
                 .sorted(NEWEST_FIRST)
                 .skip(keepNewest)
-                .sorted(NEWEST_FIRST.reversed())
+                .sorted(OLDEST_FIRST)
                 .limit(limit).toList());
     }
 

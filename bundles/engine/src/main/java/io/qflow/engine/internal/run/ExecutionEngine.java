@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -167,7 +168,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
                     : new NodeRun(node.id(), node.type(), NodeRunStatus.PENDING, 0, null, null, null, null, List.of(), null));
         }
         Instant now = Timestamps.now();
-        Execution execution = new Execution(TimeOrderedIds.next(), workflow.id(), workflow.version(), ExecutionStatus.RUNNING,
+        Execution execution = new Execution(TimeOrderedIds.next(now), workflow.id(), workflow.version(), ExecutionStatus.RUNNING,
                 trigger == null ? "manual" : trigger, input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input,
                 now, now, null, null, null, nodes);
         if (batched(ready)) {
@@ -705,13 +706,19 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             }
         }
         // Children not resumed yet (recovery resumes them in creation order) or already succeeded:
-        // newest first, back to when the parent was created.
+        // newest first, back to when the parent was created. The listing is in id order, which ids
+        // made by an older engine follow only to the millisecond: so the walk ends below the
+        // parent's millisecond and skips what in it is older than the parent.
+        Instant parentMillisecond = parent.createdAt().truncatedTo(ChronoUnit.MILLIS);
         String before = null;
         while (true) {
             List<Execution> page = executions.list(new ExecutionQuery(workflowId, null, 200, before));
             for (Execution e : page) {
-                if (e.createdAt().isBefore(parent.createdAt())) {
+                if (e.createdAt().isBefore(parentMillisecond)) {
                     return Optional.empty();
+                }
+                if (e.createdAt().isBefore(parent.createdAt())) {
+                    continue;
                 }
                 boolean usable = !e.status().isFinal() || e.status() == ExecutionStatus.SUCCEEDED;
                 if (usable && trigger.equals(e.trigger()) && !caller.knownChildren.contains(e.id()) && sameInput(e.input(), input)
