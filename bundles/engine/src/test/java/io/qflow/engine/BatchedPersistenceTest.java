@@ -83,19 +83,27 @@ class BatchedPersistenceTest {
         catalog.addNodeType(nodes.input(), "test");
         catalog.addNodeType(nodes.value(), "test");
         InMemoryExecutionRepository disk = new InMemoryExecutionRepository();
+        List<byte[]> insertedJson = new CopyOnWriteArrayList<>();
         EngineAssembly assembly = new EngineAssembly(catalog, new InMemoryWorkflowRepository(), new ForwardingExecutionRepository(disk) {
             @Override
             public Durability durability() {
                 return Durability.PROCESS_CRASH; // what H2 promises: the engine journals in front of it
             }
+
+            @Override
+            public void saveChanges(List<Changes> changes) {
+                changes.stream().filter(Changes::insert).forEach(change -> insertedJson.add(change.json()));
+                super.saveChanges(changes);
+            }
         });
+        EncodedExecution answer;
         try {
             assembly.engine().persistenceFlushDelay(600_000); // the outcome stays unstored, in the journal only
             assembly.engine().journalOutcomes(journal);
             StoredWorkflow batched = assembly.workflows().create(threeNodes("batched"));
             StoredWorkflow steps = assembly.workflows().create(threeNodes("steps"));
 
-            EncodedExecution answer = assembly.executions().runEncoded(batched.id(), json("{'n': 7}"), "manual", Duration.ofSeconds(10));
+            answer = assembly.executions().runEncoded(batched.id(), json("{'n': 7}"), "manual", Duration.ofSeconds(10));
 
             assertEquals(ExecutionStatus.SUCCEEDED, answer.execution().status());
             assertEquals(Optional.empty(), disk.find(answer.execution().id()), "not stored yet: answered from the journal");
@@ -111,8 +119,11 @@ class BatchedPersistenceTest {
             assertEquals(ExecutionStatus.SUCCEEDED, unjournaled.execution().status());
             assertNull(unjournaled.json(), "a run written step by step has no journal record: the caller writes it out");
         } finally {
-            assembly.close();
+            assembly.close(); // writes the batched outcome into the store
         }
+        assertEquals(1, insertedJson.size());
+        assertTrue(insertedJson.get(0) == answer.json(), "the store is handed the journal record's JSON, not a new writing");
+        assertEquals(answer.execution(), disk.find(answer.execution().id()).orElseThrow());
     }
 
     private static com.fasterxml.jackson.databind.JsonNode threeNodes(String persistence) {

@@ -62,12 +62,22 @@ public interface ExecutionRepository {
      * @param insert    the execution is not stored yet: insert it with its node runs
      * @param updated   (when not {@code insert}) the execution-level fields changed: update them
      * @param nodeRuns  (when not {@code insert}) node runs to insert or replace
+     * @param json      (when {@code insert}, since 1.5) the execution as UTF-8 JSON in the form
+     *                  {@link io.qflow.engine.ExecutionJsonModule} writes, when the engine has it at hand
+     *                  (the record of a batched run's outcome journal), else null: a store that keeps
+     *                  JSON text may take its values from it instead of writing the execution out again.
+     *                  Shared, not copied: do not modify it.
      * @since 1.3
      */
-    record Changes(Execution execution, boolean insert, boolean updated, List<NodeRun> nodeRuns) {
+    record Changes(Execution execution, boolean insert, boolean updated, List<NodeRun> nodeRuns, byte[] json) {
         public Changes {
             java.util.Objects.requireNonNull(execution, "execution");
             nodeRuns = List.copyOf(nodeRuns);
+        }
+
+        /** Changes without the execution's JSON form. */
+        public Changes(Execution execution, boolean insert, boolean updated, List<NodeRun> nodeRuns) {
+            this(execution, insert, updated, nodeRuns, null);
         }
     }
 

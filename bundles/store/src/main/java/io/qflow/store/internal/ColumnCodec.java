@@ -125,6 +125,16 @@ final class ColumnCodec {
         return write(micros);
     }
 
+    /** Whether every node run's times are microseconds already, as {@link #writeNodeRuns} would leave them. */
+    static boolean nodeTimesInMicros(List<NodeRun> runs) {
+        for (NodeRun run : runs) {
+            if (!inMicros(run.startedAt()) || !inMicros(run.finishedAt())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean inMicros(Instant instant) {
         return instant == null || instant.getNano() % 1_000 == 0;
     }

@@ -61,6 +61,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     private final GroupCommitWriter writer;
     private final boolean ownsWriter;
     private final ColumnCodec codec;
+    private final com.fasterxml.jackson.core.JsonFactory jsonFactory;
     private final String insertExecution;
     private final String insertNodeRun;
     private final String updateExecution;
@@ -92,6 +93,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         this.ownsWriter = writer == null;
         this.writer = writer == null ? new GroupCommitWriter(dataSource) : writer;
         this.codec = new ColumnCodec(objectMapper);
+        this.jsonFactory = objectMapper.getFactory();
         String json = dialect.json();
         this.insertExecution = "INSERT INTO executions (" + EXECUTION_COLUMNS + ", nodes) VALUES (?, ?, ?, ?, ?, " + json
                 + ", ?, ?, ?, " + json + ", " + json + ", " + json + ")";
@@ -180,7 +182,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         List<NodeRunRow> upserts = new ArrayList<>();
         for (Changes change : changes) {
             if (change.insert()) {
-                inserts.add(executionRow(change.execution()));
+                inserts.add(executionRow(change.execution(), change.json()));
                 continue;
             }
             if (change.updated()) {
@@ -261,7 +263,16 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
      * execution as one array in its row, those of any other as rows of their own.
      */
     private ExecutionRow executionRow(Execution execution) {
+        return executionRow(execution, null);
+    }
+
+    /** @param json the execution's JSON form when the engine has it (see {@link ExecutionJsonColumns}), else null */
+    private ExecutionRow executionRow(Execution execution, byte[] json) {
         boolean inRow = execution.status().isFinal();
+        if (json != null && inRow && ColumnCodec.nodeTimesInMicros(execution.nodes())) {
+            ExecutionJsonColumns columns = ExecutionJsonColumns.of(jsonFactory, json);
+            return new ExecutionRow(execution, columns.input(), columns.outputs(), columns.error(), columns.nodes(), List.of());
+        }
         return new ExecutionRow(execution, codec.jsonOrNull(execution.input()), codec.jsonOrNull(execution.outputs()),
                 codec.jsonOrNull(execution.error()), inRow ? codec.writeNodeRuns(execution.nodes()) : null,
                 inRow ? List.of() : execution.nodes().stream().map(this::row).toList());

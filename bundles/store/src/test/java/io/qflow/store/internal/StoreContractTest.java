@@ -711,6 +711,45 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void anExecutionInsertedWithItsJsonFormReadsBackAsOneInsertedWithout() throws Exception {
+        NodeRun failed = new NodeRun("b", "core.b", NodeRunStatus.FAILED, 2, T0.plusNanos(1_234_000),
+                T0.plusMillis(2), object("{\"in\":{\"x\":[1,2.5,{\"y\":null}],\"big\":12345678901234567890}}"), null,
+                List.of(new LogLine(T0.plusNanos(1_000_000), "warn", "careful \"quoted\"\n")),
+                new ErrorInfo("boom", "IllegalStateException", "node.failed", "at b(B.java:1)", "b"));
+        NodeRun cached = new NodeRun("a", "core.a", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(1), null,
+                object("{\"out\":\"é ✓ \\u0001\"}"), List.of(), null, true);
+        ObjectMapper engineJson = new ObjectMapper().registerModule(new io.qflow.engine.ExecutionJsonModule());
+        for (ErrorInfo error : java.util.Arrays.asList(new ErrorInfo("boom", "x", "code", null, "b"), null)) {
+            ObjectNode outputs = error == null ? object("{\"a\":{\"out\":\"é ✓\"}}") : null;
+            Execution plain = new Execution("ex-plain-" + (error == null), "wf-1", 1, error == null ? ExecutionStatus.SUCCEEDED
+                    : ExecutionStatus.FAILED, "webhook:/x", object("{\"n\":[1,{\"m\":\"ü\"}]}"), T0, T0, T0.plusSeconds(1),
+                    outputs, error, List.of(cached, failed, pending("c")));
+            Execution withJson = new Execution("ex-json-" + (error == null), plain.workflowId(), 1, plain.status(), plain.trigger(),
+                    plain.input(), T0, T0, T0.plusSeconds(1), outputs, error, plain.nodes());
+            byte[] json = engineJson.writeValueAsBytes(withJson);
+
+            executions.saveChanges(List.of(new ExecutionRepository.Changes(plain, true, true, List.of()),
+                    new ExecutionRepository.Changes(withJson, true, true, List.of(), json)));
+
+            assertEquals(sameButId(executions.find(plain.id()).orElseThrow(), withJson.id()), executions.find(withJson.id()).orElseThrow());
+            assertEquals(withJson, executions.find(withJson.id()).orElseThrow(), "as it was given");
+            List<Execution> listed = executions.list(new ExecutionQuery("wf-1", null, 10, null));
+            assertEquals(sameButId(listedOne(listed, plain.id()), withJson.id()), listedOne(listed, withJson.id()), "the summaries too");
+        }
+        reopen();
+        assertEquals(2, executions.list(new ExecutionQuery("wf-1", ExecutionStatus.FAILED, 10, null)).size());
+    }
+
+    private static Execution listedOne(List<Execution> listed, String id) {
+        return listed.stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow(() -> new AssertionError(id + " not listed"));
+    }
+
+    private static Execution sameButId(Execution e, String id) {
+        return new Execution(id, e.workflowId(), e.workflowVersion(), e.status(), e.trigger(), e.input(), e.createdAt(),
+                e.startedAt(), e.finishedAt(), e.outputs(), e.error(), e.nodes());
+    }
+
+    @Test
     void aNodeRunSavedForAnExecutionWithItsNodeRunsInItsRowTakesThePlaceOfItsOwn() throws Exception {
         NodeRun a = new NodeRun("a", "core.a", NodeRunStatus.SUCCEEDED, 1, T0, T0.plusMillis(1), null,
                 object("{\"out\":1}"), List.of(), null);

@@ -708,7 +708,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             boolean insert = insertPending;
             boolean wasDirty = fieldsDirty;
             if (insert) {
-                changes = new Changes(view(), true, true, List.of());
+                // The store may take the row's JSON from the journal record instead of writing it again.
+                changes = new Changes(view(), true, true, List.of(), journaled() ? journaledJson : null);
             } else {
                 List<NodeRun> runs = new ArrayList<>(nodeIds.size());
                 for (String node : nodeIds) {
