@@ -57,6 +57,23 @@ class OutcomeJournalTest {
     }
 
     @Test
+    void anAppendByAnInterruptedThreadIsWrittenAndTheJournalStaysUsable() throws Exception {
+        // A run's thread can be interrupted (a cancel, the engine stopping) just as it appends.
+        try (OutcomeJournal journal = OutcomeJournal.open(dir, JSON)) {
+            try (var runThread = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                boolean stillInterrupted = runThread.submit(() -> {
+                    Thread.currentThread().interrupt();
+                    journal.append(journal.reserve(), succeeded("ex-1", "interrupted"));
+                    return Thread.currentThread().isInterrupted();
+                }).get();
+                assertTrue(stillInterrupted, "the interrupt is left for the run to see");
+            }
+            journal.append(journal.reserve(), succeeded("ex-2", "after"));
+        }
+        assertEquals(List.of("ex-1", "ex-2"), OutcomeJournal.read(dir, JSON).stream().map(Execution::id).toList());
+    }
+
+    @Test
     void anOutcomeJournaledByTheEarlierRecordFormIsReadAllTheSame() throws Exception {
         // Before engine 1.5: instants as [epochSecond, nano], statuses as the enum's names.
         String earlier = """
