@@ -79,12 +79,17 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
      * @param objectMapper a mapper with Jackson's JavaTimeModule, such as {@link StoreJson#newObjectMapper()}
      */
     public JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper) {
-        this(dataSource, objectMapper, SqlDialect.of(dataSource), durabilityOf(dataSource), null);
+        this(dataSource, objectMapper, urlOf(dataSource), null);
     }
 
     /** A repository writing through {@code writer} (on the same DataSource), which the caller closes. */
     public JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, GroupCommitWriter writer) {
-        this(dataSource, objectMapper, SqlDialect.of(dataSource), durabilityOf(dataSource), Objects.requireNonNull(writer, "writer"));
+        this(dataSource, objectMapper, urlOf(dataSource), Objects.requireNonNull(writer, "writer"));
+    }
+
+    /** Dialect and durability from the one URL the database gave. */
+    private JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, String url, GroupCommitWriter writer) {
+        this(dataSource, objectMapper, SqlDialect.ofUrl(url), durabilityOf(url), writer);
     }
 
     JdbcExecutionRepository(DataSource dataSource, ObjectMapper objectMapper, SqlDialect dialect, Durability durability,
@@ -118,9 +123,9 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     }
 
     /** For a ready DataSource: asks the database for its URL (the component knows it from its settings). */
-    private static Durability durabilityOf(DataSource dataSource) {
+    private static String urlOf(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
-            return durabilityOf(connection.getMetaData().getURL());
+            return connection.getMetaData().getURL();
         } catch (SQLException e) {
             throw new StoreException("Cannot connect to the database", e);
         }
