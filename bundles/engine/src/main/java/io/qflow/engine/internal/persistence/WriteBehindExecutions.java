@@ -7,6 +7,7 @@ import io.qflow.engine.NodeRun;
 import io.qflow.engine.spi.ExecutionRepository;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -338,23 +340,54 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
     }
 
     /**
-     * The store's listing with the current status of tracked executions. A tracked execution not
-     * written yet is missing from it until its first flush (at most the flush delay).
+     * The store's listing with what it cannot show yet: tracked executions not written yet (a
+     * batched run is inserted a flush delay after it starts, or after it ends) are listed where
+     * their ids put them, and listed executions show their current status. So a client that ran a
+     * workflow and lists its history sees the run at once, as with persistence "steps".
+     *
+     * <p>The unwritten ones are taken before the store is asked: one written and forgotten in
+     * between is then in the store's answer, and one in both is listed once. The merged page keeps
+     * the {@code limit} newest; what that cuts off comes on the next page (ids below its last one),
+     * from the store or from here.
      */
     @Override
     public List<Execution> list(ExecutionQuery query) {
+        List<Execution> unwritten = unwritten(query);
         List<Execution> listed = store.list(query);
+        if (unwritten.isEmpty() && listed.isEmpty()) {
+            return listed;
+        }
+        TreeMap<String, Execution> page = new TreeMap<>(Comparator.reverseOrder());
+        for (Execution execution : unwritten) {
+            page.put(execution.id(), execution);
+        }
         lock.lock();
         try {
-            if (tracked.isEmpty()) {
-                return listed;
-            }
-            List<Execution> current = new ArrayList<>(listed.size());
             for (Execution execution : listed) {
                 Tracked entry = tracked.get(execution.id());
-                current.add(entry == null ? execution : entry.summary());
+                page.put(execution.id(), entry == null ? execution : entry.summary());
             }
-            return current;
+        } finally {
+            lock.unlock();
+        }
+        return page.values().stream().limit(query.limit()).toList();
+    }
+
+    /** Summaries of the tracked executions the store may not have yet that the query asks for. */
+    private List<Execution> unwritten(ExecutionQuery query) {
+        lock.lock();
+        try {
+            List<Execution> found = new ArrayList<>();
+            for (Tracked entry : tracked.values()) {
+                Execution e = entry.fields;
+                if (!entry.stored
+                        && (query.workflowId() == null || query.workflowId().equals(e.workflowId()))
+                        && (query.status() == null || query.status() == e.status())
+                        && (query.before() == null || e.id().compareTo(query.before()) < 0)) {
+                    found.add(entry.summary());
+                }
+            }
+            return found;
         } finally {
             lock.unlock();
         }
