@@ -84,6 +84,7 @@ class BatchedPersistenceTest {
         catalog.addNodeType(nodes.value(), "test");
         InMemoryExecutionRepository disk = new InMemoryExecutionRepository();
         List<byte[]> insertedJson = new CopyOnWriteArrayList<>();
+        List<ExecutionRepository.JsonSpans> insertedSpans = new CopyOnWriteArrayList<>();
         EngineAssembly assembly = new EngineAssembly(catalog, new InMemoryWorkflowRepository(), new ForwardingExecutionRepository(disk) {
             @Override
             public Durability durability() {
@@ -92,7 +93,10 @@ class BatchedPersistenceTest {
 
             @Override
             public void saveChanges(List<Changes> changes) {
-                changes.stream().filter(Changes::insert).forEach(change -> insertedJson.add(change.json()));
+                changes.stream().filter(Changes::insert).forEach(change -> {
+                    insertedJson.add(change.json());
+                    insertedSpans.add(change.spans());
+                });
                 super.saveChanges(changes);
             }
         });
@@ -123,6 +127,10 @@ class BatchedPersistenceTest {
         }
         assertEquals(1, insertedJson.size());
         assertTrue(insertedJson.get(0) == answer.json(), "the store is handed the journal record's JSON, not a new writing");
+        ExecutionRepository.JsonSpans spans = insertedSpans.get(0);
+        String nodes = new String(answer.json(), spans.nodesStart(), spans.nodesEnd() - spans.nodesStart(), StandardCharsets.UTF_8);
+        assertEquals(new ObjectMapper().readTree(answer.json()).get("nodes"), new ObjectMapper().readTree(nodes),
+                "and where its values are in it");
         assertEquals(answer.execution(), disk.find(answer.execution().id()).orElseThrow());
     }
 

@@ -67,17 +67,47 @@ public interface ExecutionRepository {
      *                  (the record of a batched run's outcome journal), else null: a store that keeps
      *                  JSON text may take its values from it instead of writing the execution out again.
      *                  Shared, not copied: do not modify it.
+     * @param spans     (with {@code json}, since 1.6) where its top-level values are, when the engine
+     *                  knows it (it wrote the JSON), else null
      * @since 1.3
      */
-    record Changes(Execution execution, boolean insert, boolean updated, List<NodeRun> nodeRuns, byte[] json) {
+    record Changes(Execution execution, boolean insert, boolean updated, List<NodeRun> nodeRuns, byte[] json,
+                   JsonSpans spans) {
         public Changes {
             java.util.Objects.requireNonNull(execution, "execution");
             nodeRuns = List.copyOf(nodeRuns);
+            if (spans != null && json == null) {
+                throw new IllegalArgumentException("spans without the JSON they are in");
+            }
         }
 
         /** Changes without the execution's JSON form. */
         public Changes(Execution execution, boolean insert, boolean updated, List<NodeRun> nodeRuns) {
-            this(execution, insert, updated, nodeRuns, null);
+            this(execution, insert, updated, nodeRuns, null, null);
+        }
+
+        /** Changes with the execution's JSON form but not where its values are. @since 1.5 */
+        public Changes(Execution execution, boolean insert, boolean updated, List<NodeRun> nodeRuns, byte[] json) {
+            this(execution, insert, updated, nodeRuns, json, null);
+        }
+    }
+
+    /**
+     * Where the top-level values {@code input}, {@code outputs}, {@code error} and {@code nodes} are
+     * in an execution's JSON form ({@link Changes#json}), as byte offsets: each value is the bytes
+     * from its start (inclusive) to its end (exclusive), {@code null} included when the value is JSON
+     * null. The engine records them as it writes the JSON, so a store that keeps these values in
+     * columns of their own takes them without reading the document.
+     *
+     * @since 1.6
+     */
+    record JsonSpans(int inputStart, int inputEnd, int outputsStart, int outputsEnd, int errorStart, int errorEnd,
+                     int nodesStart, int nodesEnd) {
+        public JsonSpans {
+            if (inputStart < 0 || inputEnd <= inputStart || outputsStart < 0 || outputsEnd <= outputsStart
+                    || errorStart < 0 || errorEnd <= errorStart || nodesStart < 0 || nodesEnd <= nodesStart) {
+                throw new IllegalArgumentException("every value spans at least one byte");
+            }
         }
     }
 

@@ -3,7 +3,7 @@
  * The JDBC store ({@code io.qflow.store}) implements it on H2 and PostgreSQL.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.qflow.engine.spi;
 
 import org.osgi.annotation.bundle.Export;

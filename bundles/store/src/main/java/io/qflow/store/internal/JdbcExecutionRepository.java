@@ -187,7 +187,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
         List<NodeRunRow> upserts = new ArrayList<>();
         for (Changes change : changes) {
             if (change.insert()) {
-                inserts.add(executionRow(change.execution(), change.json()));
+                inserts.add(executionRow(change.execution(), change.json(), change.spans()));
                 continue;
             }
             if (change.updated()) {
@@ -268,14 +268,18 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
      * execution as one array in its row, those of any other as rows of their own.
      */
     private ExecutionRow executionRow(Execution execution) {
-        return executionRow(execution, null);
+        return executionRow(execution, null, null);
     }
 
-    /** @param json the execution's JSON form when the engine has it (see {@link ExecutionJsonColumns}), else null */
-    private ExecutionRow executionRow(Execution execution, byte[] json) {
+    /**
+     * @param json  the execution's JSON form when the engine has it (see {@link ExecutionJsonColumns}), else null
+     * @param spans where the values are in {@code json} when the engine says, else null
+     */
+    private ExecutionRow executionRow(Execution execution, byte[] json, ExecutionRepository.JsonSpans spans) {
         boolean inRow = execution.status().isFinal();
         if (json != null && inRow && ColumnCodec.nodeTimesInMicros(execution.nodes())) {
-            ExecutionJsonColumns columns = ExecutionJsonColumns.of(jsonFactory, json);
+            ExecutionJsonColumns columns = spans != null ? ExecutionJsonColumns.of(json, spans)
+                    : ExecutionJsonColumns.of(jsonFactory, json);
             return new ExecutionRow(execution, columns.input(), columns.outputs(), columns.error(), columns.nodes(), List.of());
         }
         return new ExecutionRow(execution, codec.jsonOrNull(execution.input()), codec.jsonOrNull(execution.outputs()),

@@ -727,17 +727,42 @@ abstract class StoreContractTest {
             Execution withJson = new Execution("ex-json-" + (error == null), plain.workflowId(), 1, plain.status(), plain.trigger(),
                     plain.input(), T0, T0, T0.plusSeconds(1), outputs, error, plain.nodes());
             byte[] json = engineJson.writeValueAsBytes(withJson);
+            Execution withSpans = sameButId(withJson, "ex-spans-" + (error == null));
+            byte[] spansJson = engineJson.writeValueAsBytes(withSpans);
 
             executions.saveChanges(List.of(new ExecutionRepository.Changes(plain, true, true, List.of()),
-                    new ExecutionRepository.Changes(withJson, true, true, List.of(), json)));
+                    new ExecutionRepository.Changes(withJson, true, true, List.of(), json),
+                    new ExecutionRepository.Changes(withSpans, true, true, List.of(), spansJson, spansOf(spansJson))));
 
-            assertEquals(sameButId(executions.find(plain.id()).orElseThrow(), withJson.id()), executions.find(withJson.id()).orElseThrow());
-            assertEquals(withJson, executions.find(withJson.id()).orElseThrow(), "as it was given");
-            List<Execution> listed = executions.list(new ExecutionQuery("wf-1", null, 10, null));
-            assertEquals(sameButId(listedOne(listed, plain.id()), withJson.id()), listedOne(listed, withJson.id()), "the summaries too");
+            for (Execution given : List.of(withJson, withSpans)) {
+                assertEquals(sameButId(executions.find(plain.id()).orElseThrow(), given.id()), executions.find(given.id()).orElseThrow());
+                assertEquals(given, executions.find(given.id()).orElseThrow(), "as it was given");
+                List<Execution> listed = executions.list(new ExecutionQuery("wf-1", null, 10, null));
+                assertEquals(sameButId(listedOne(listed, plain.id()), given.id()), listedOne(listed, given.id()), "the summaries too");
+            }
         }
         reopen();
-        assertEquals(2, executions.list(new ExecutionQuery("wf-1", ExecutionStatus.FAILED, 10, null)).size());
+        assertEquals(3, executions.list(new ExecutionQuery("wf-1", ExecutionStatus.FAILED, 10, null)).size());
+    }
+
+    /** Where the engine would say input, outputs, error and nodes are (it notes them as it writes). */
+    static ExecutionRepository.JsonSpans spansOf(byte[] json) throws java.io.IOException {
+        int[] at = new int[8];
+        List<String> fields = List.of("input", "outputs", "error", "nodes");
+        try (com.fasterxml.jackson.core.JsonParser parser = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+            parser.nextToken();
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                int field = fields.indexOf(parser.currentName());
+                parser.nextToken();
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                if (field >= 0) {
+                    at[2 * field] = start;
+                    at[2 * field + 1] = (int) parser.currentLocation().getByteOffset();
+                }
+            }
+        }
+        return new ExecutionRepository.JsonSpans(at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7]);
     }
 
     private static Execution listedOne(List<Execution> listed, String id) {

@@ -1,5 +1,6 @@
 package io.qflow.engine.internal.persistence;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import io.qflow.engine.ExecutionStatus;
 import io.qflow.engine.LogLine;
 import io.qflow.engine.NodeRun;
 import io.qflow.engine.NodeRunStatus;
+import io.qflow.engine.spi.ExecutionRepository.JsonSpans;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,11 +38,20 @@ final class OutcomeCodec {
         this.writer = json.copy().registerModule(new ExecutionJsonModule()).writerFor(Execution.class);
     }
 
-    /** The execution as UTF-8 JSON. */
-    byte[] write(Execution execution) throws IOException {
+    /** An execution as UTF-8 JSON and where its values for the store are in it (null if unknown). */
+    record Encoded(byte[] json, JsonSpans spans) {
+    }
+
+    /** The execution as UTF-8 JSON, noting where its values for the store are as they are written. */
+    Encoded write(Execution execution) throws IOException {
         ByteArrayBuilder out = new ByteArrayBuilder(2048);
-        writer.writeValue(out, execution);
-        return out.toByteArray();
+        TopLevelSpans spans;
+        try (JsonGenerator generator = writer.createGenerator(out)) {
+            spans = new TopLevelSpans(generator, out);
+            writer.writeValue(spans, execution);
+        }
+        byte[] json = out.toByteArray();
+        return new Encoded(json, spans.spans(json));
     }
 
     /** The execution {@link #write} wrote. */

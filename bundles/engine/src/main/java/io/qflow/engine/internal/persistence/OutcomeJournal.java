@@ -218,16 +218,18 @@ public final class OutcomeJournal implements AutoCloseable {
      * Writes the outcome into {@code segment} (from {@link #reserve}) and returns once it is in the
      * file.
      *
-     * @return the outcome as JSON, the record's payload (the caller may answer with it; not to be modified)
+     * @return the outcome as JSON, the record's payload (the caller may answer with it; not to be
+     *         modified), with where its values for the store are
      * @throws UncheckedIOException if it could not be written
      */
-    public byte[] append(Segment segment, Execution outcome) {
-        byte[] json;
+    OutcomeCodec.Encoded append(Segment segment, Execution outcome) {
+        OutcomeCodec.Encoded encoded;
         try {
-            json = codec.write(outcome);
+            encoded = codec.write(outcome);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write execution " + outcome.id() + " as JSON", e);
         }
+        byte[] json = encoded.json();
         CRC32C crc = new CRC32C();
         crc.update(json);
         byte[] record = new byte[8 + json.length];
@@ -246,7 +248,7 @@ public final class OutcomeJournal implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return json;
+        return encoded;
     }
 
     /**

@@ -285,7 +285,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
     /** Appends the outcome to the journal; false (logged) if that failed. */
     private boolean journaled(Tracked entry, long version, OutcomeJournal.Segment segment, Execution outcome,
                               OutcomeJournal outcomes) {
-        byte[] json;
+        OutcomeCodec.Encoded json;
         try {
             json = outcomes.append(segment, outcome);
         } catch (RuntimeException e) {
@@ -296,7 +296,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         lock.lock();
         try {
             entry.journaledChanges = version; // a change since then makes flush wait for the store again
-            entry.journaledJson = json;
+            entry.journaledJson = json.json();
+            entry.journaledSpans = json.spans();
         } finally {
             lock.unlock();
         }
@@ -694,6 +695,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         long journaledChanges = -1;
         /** The outcome last journaled, as the journal wrote it (JSON), or null. */
         byte[] journaledJson;
+        /** Where the store's values are in {@link #journaledJson}, or null. */
+        ExecutionRepository.JsonSpans journaledSpans;
 
         Tracked(Execution execution, boolean stored) {
             this.id = execution.id();
@@ -742,7 +745,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             boolean wasDirty = fieldsDirty;
             if (insert) {
                 // The store may take the row's JSON from the journal record instead of writing it again.
-                changes = new Changes(view(), true, true, List.of(), journaled() ? journaledJson : null);
+                changes = journaled() ? new Changes(view(), true, true, List.of(), journaledJson, journaledSpans)
+                        : new Changes(view(), true, true, List.of());
             } else {
                 List<NodeRun> runs = new ArrayList<>(nodeIds.size());
                 for (String node : nodeIds) {

@@ -100,7 +100,7 @@ class OutcomeJournalTest {
     @Test
     void recordsAreTheExecutionsJsonFormAsTheRestApiShowsIt() throws Exception {
         Execution failed = failed("ex-1");
-        byte[] record = new OutcomeCodec(JSON).write(failed);
+        byte[] record = new OutcomeCodec(JSON).write(failed).json();
         ObjectMapper api = JSON.copy().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
                 .registerModule(new io.qflow.engine.ExecutionJsonModule())
                 .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
