@@ -77,6 +77,15 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
     private final Condition wake = lock.newCondition();
     /** Tracked executions by id, guarded by {@link #lock}. */
     private final Map<String, Tracked> tracked = new HashMap<>();
+    /**
+     * The dirty tracked executions in the order they became dirty, which is the order they fall due
+     * in (guarded by the lock): the flusher looks at those due or almost due and stops at the first
+     * that is not, instead of going over every tracked execution each time it wakes (~1,000 under
+     * load, for a batch of ~150).
+     */
+    private final LinkedHashSet<Tracked> dirtyOrder = new LinkedHashSet<>();
+    /** The dirty tracked executions someone waits for: due now (guarded by the lock). */
+    private final LinkedHashSet<Tracked> awaited = new LinkedHashSet<>();
     private final Thread flusher;
     /** Where final statuses are made durable before they are stored; null: wait for the store. */
     private volatile OutcomeJournal journal;
@@ -214,6 +223,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             }
             if (entry.dirty()) {
                 written = entry.waiter();
+                awaited.add(entry);
                 urgent();
             } else if (entry.inFlight != null) {
                 written = entry.inFlight; // taken by the flusher, not committed yet
@@ -264,6 +274,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
                     version = entry.changes;
                 } else {
                     written = entry.waiter();
+                    awaited.add(entry);
                     urgent();
                 }
             }
@@ -449,6 +460,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         entry.changes++;
         if (entry.dirtySince == 0) {
             entry.dirtySince = System.nanoTime();
+            dirtyOrder.add(entry);
             if (idle) {
                 wake.signal();
             }
@@ -503,30 +515,38 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             boolean paused = now < pauseUntil;
             boolean anyDue = false;
             long gather = Math.min(GATHER_NANOS, flushDelayNanos / 4);
-            for (Tracked entry : tracked.values()) {
-                if (!entry.dirty()) {
-                    continue;
-                }
-                boolean waitedFor = !entry.waiters.isEmpty() || closed;
-                long dueAt = waitedFor ? now : entry.dirtySince + flushDelayNanos;
-                long takeFrom = waitedFor ? now : dueAt - gather;
-                if (paused) {
-                    dueAt = Math.max(dueAt, pauseUntil);
-                    takeFrom = Math.max(takeFrom, pauseUntil);
-                }
-                if (takeFrom <= now) {
-                    due.add(entry);
-                    if (dueAt <= now) {
-                        anyDue = true;
-                    } else {
-                        nextDue = Math.min(nextDue, dueAt);
-                    }
+            if (paused) {
+                nextDue = dirtyOrder.isEmpty() ? Long.MAX_VALUE : pauseUntil; // after a failed write: nothing before
+            } else {
+                for (Tracked entry : closed ? dirtyOrder : awaited) { // due now
                     if (due.size() == MAX_BATCH) {
-                        anyDue = true;
                         break;
                     }
-                } else {
-                    nextDue = Math.min(nextDue, dueAt); // only something due makes a write
+                    due.add(entry);
+                }
+                anyDue = !due.isEmpty();
+                if (!closed) {
+                    // The others in the order they fall due, up to the first not even almost due.
+                    for (Tracked entry : dirtyOrder) {
+                        if (due.size() == MAX_BATCH) {
+                            anyDue = true;
+                            break;
+                        }
+                        if (awaited.contains(entry)) {
+                            continue; // taken above
+                        }
+                        long dueAt = entry.dirtySince + flushDelayNanos;
+                        if (dueAt - gather > now) {
+                            nextDue = Math.min(nextDue, dueAt); // only something due makes a write
+                            break;
+                        }
+                        due.add(entry);
+                        if (dueAt <= now) {
+                            anyDue = true;
+                        } else {
+                            nextDue = Math.min(nextDue, dueAt);
+                        }
+                    }
                 }
             }
             if (!anyDue) {
@@ -552,6 +572,8 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
             if (!due.isEmpty()) {
                 List<Taken> batch = new ArrayList<>(due.size());
                 for (Tracked entry : due) {
+                    dirtyOrder.remove(entry);
+                    awaited.remove(entry);
                     batch.add(entry.take());
                 }
                 return batch;
@@ -629,6 +651,7 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
         lock.lock();
         try {
             taken.entry().restore(taken);
+            dirtyOrder.add(taken.entry()); // dirty again since now: at the end of the order
             if (taken.journalSegment() != null) {
                 if (taken.entry().journalSegment == null) {
                     taken.entry().journalSegment = taken.journalSegment();
@@ -740,8 +763,9 @@ public final class WriteBehindExecutions implements ExecutionRepository, AutoClo
 
         Taken take() {
             Changes changes;
-            List<String> nodeIds = List.copyOf(dirtyNodes);
             boolean insert = insertPending;
+            // An insert writes every node run; a failed one is retried as an insert.
+            List<String> nodeIds = insert || dirtyNodes.isEmpty() ? List.of() : List.copyOf(dirtyNodes);
             boolean wasDirty = fieldsDirty;
             if (insert) {
                 // The store may take the row's JSON from the journal record instead of writing it again.
