@@ -40,41 +40,27 @@ final class TopLevelSpans extends JsonGeneratorDelegate {
 
     @Override
     public void writeFieldName(String name) throws IOException {
-        boolean topLevel = atTopLevel();
-        if (topLevel) {
-            endOpenValue();
-        }
+        boolean topLevel = fieldStarts();
         delegate.writeFieldName(name);
-        if (topLevel) {
-            startValue(name);
-        }
+        named(topLevel, name);
     }
 
     @Override
     public void writeFieldName(SerializableString name) throws IOException {
-        boolean topLevel = atTopLevel();
-        if (topLevel) {
-            endOpenValue();
-        }
+        boolean topLevel = fieldStarts();
         delegate.writeFieldName(name);
-        if (topLevel) {
-            startValue(name.getValue());
-        }
+        named(topLevel, name.getValue());
     }
 
     @Override
     public void writeFieldId(long id) throws IOException {
-        if (atTopLevel()) {
-            endOpenValue();
-        }
+        fieldStarts();
         delegate.writeFieldId(id);
     }
 
     @Override
     public void writeEndObject() throws IOException {
-        if (atTopLevel()) {
-            endOpenValue();
-        }
+        fieldStarts(); // at the top level: the object's last value ends here
         delegate.writeEndObject();
     }
 
@@ -103,6 +89,15 @@ final class TopLevelSpans extends JsonGeneratorDelegate {
         return new JsonSpans(at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7]);
     }
 
+    /** Before a field (or the end) of the object being written: true, and the open value ended, at the top level. */
+    private boolean fieldStarts() {
+        boolean topLevel = atTopLevel();
+        if (topLevel) {
+            endOpenValue();
+        }
+        return topLevel;
+    }
+
     /** In the top-level object: a field started now is one of its own. */
     private boolean atTopLevel() {
         JsonStreamContext context = delegate.getOutputContext();
@@ -116,7 +111,11 @@ final class TopLevelSpans extends JsonGeneratorDelegate {
         return out.size() + delegate.getOutputBuffered();
     }
 
-    private void startValue(String name) {
+    /** A field's name is written: at the top level, the value of one of {@link #FIELDS} starts after it. */
+    private void named(boolean topLevel, String name) {
+        if (!topLevel) {
+            return;
+        }
         for (int field = 0; field < FIELDS.length; field++) {
             if (FIELDS[field].equals(name)) {
                 open = field;
