@@ -1,5 +1,6 @@
 package io.qflow.store.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qflow.engine.Execution;
 import io.qflow.engine.ExecutionQuery;
@@ -61,7 +62,7 @@ public class JdbcExecutionRepository implements ExecutionRepository, AutoCloseab
     private final GroupCommitWriter writer;
     private final boolean ownsWriter;
     private final ColumnCodec codec;
-    private final com.fasterxml.jackson.core.JsonFactory jsonFactory;
+    private final JsonFactory jsonFactory;
     private final String insertExecution;
     private final String insertNodeRun;
     private final String updateExecution;
