@@ -9,9 +9,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  * time a node starts, so an updated plugin takes effect for the next node run.
  *
  * <p>Threading: {@link #execute(NodeContext)} is called concurrently from many executions, each call
- * on its own virtual thread. It may block (I/O, sleeps) and must honour cancellation: blocking calls
+ * on a virtual thread. It may block (I/O, sleeps) and must honour cancellation: blocking calls
  * that throw {@link InterruptedException} should let it propagate, and long loops should call
- * {@link NodeContext#checkCancelled()}. Keep per-invocation state in local variables.
+ * {@link NodeContext#checkCancelled()}. Keep per-invocation state in local variables. A type whose
+ * nodes never block can say so ({@link #nonBlocking}); the engine may then run them on a thread it
+ * already has.
  */
 @ConsumerType
 public interface NodeType {
@@ -38,6 +40,22 @@ public interface NodeType {
      * @since 1.1
      */
     default boolean startsOnFirstInput(JsonNode config) {
+        return false;
+    }
+
+    /**
+     * Whether a node with this configuration only computes: {@link #execute} returns after a short
+     * burst of CPU work on its inputs and config, without I/O, sleeping, waiting for locks or other
+     * threads, or running sub-workflows ({@link NodeContext#runWorkflow}). The engine then may run it
+     * on a thread that must not be held up for long, such as that of a caller waiting for the
+     * execution's outcome with a timeout, instead of starting a thread for it. A node that blocks
+     * although its type says it does not can delay such a caller past its timeout. The default
+     * answers false, which is always safe. Must be fast and must not throw for config that fails the
+     * schema; the config is the node's as written in the workflow, expressions not yet evaluated.
+     *
+     * @since 1.2
+     */
+    default boolean nonBlocking(JsonNode config) {
         return false;
     }
 

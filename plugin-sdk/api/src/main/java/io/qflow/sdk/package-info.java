@@ -7,7 +7,7 @@
  * This package follows semantic versioning: a plugin built against 1.x runs on any 1.y, y &ge; x.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.qflow.sdk;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package io.qflow.node.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qflow.sdk.DataType;
 import io.qflow.sdk.Decision;
@@ -41,6 +42,12 @@ public final class ApprovalNode implements NodeType {
     @Override
     public NodeDescriptor descriptor() {
         return DESCRIPTOR;
+    }
+
+    /** Only computes on its inputs and config: may run on the thread of a caller waiting for the outcome. */
+    @Override
+    public boolean nonBlocking(JsonNode config) {
+        return true;
     }
 
     @Override

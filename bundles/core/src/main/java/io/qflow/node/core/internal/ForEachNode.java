@@ -45,6 +45,12 @@ public final class ForEachNode implements NodeType {
         return DESCRIPTOR;
     }
 
+    /** Mapping through a template only computes; running a sub-workflow per item waits for each. */
+    @Override
+    public boolean nonBlocking(JsonNode config) {
+        return config == null || !config.isObject() || !config.has("workflow");
+    }
+
     @Override
     public NodeResult execute(NodeContext ctx) throws NodeException {
         if (new NodeConfig(ctx.config()).has("workflow")) {

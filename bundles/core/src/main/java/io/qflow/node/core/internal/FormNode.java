@@ -45,6 +45,12 @@ public final class FormNode implements NodeType {
         return DESCRIPTOR;
     }
 
+    /** Only computes on its inputs and config: may run on the thread of a caller waiting for the outcome. */
+    @Override
+    public boolean nonBlocking(JsonNode config) {
+        return true;
+    }
+
     @Override
     public NodeResult execute(NodeContext ctx) throws NodeException {
         NodeConfig config = new NodeConfig(ctx.config());

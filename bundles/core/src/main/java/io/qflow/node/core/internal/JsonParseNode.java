@@ -30,6 +30,12 @@ public final class JsonParseNode implements NodeType {
         return DESCRIPTOR;
     }
 
+    /** Only computes on its inputs and config: may run on the thread of a caller waiting for the outcome. */
+    @Override
+    public boolean nonBlocking(JsonNode config) {
+        return true;
+    }
+
     @Override
     public NodeResult execute(NodeContext ctx) throws NodeException {
         String text = Json.textInput(ctx, "in");

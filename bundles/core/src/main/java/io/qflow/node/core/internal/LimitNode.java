@@ -1,5 +1,6 @@
 package io.qflow.node.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.qflow.sdk.DataType;
 import io.qflow.sdk.NodeContext;
@@ -28,6 +29,12 @@ public final class LimitNode implements NodeType {
     @Override
     public NodeDescriptor descriptor() {
         return DESCRIPTOR;
+    }
+
+    /** Only computes on its inputs and config: may run on the thread of a caller waiting for the outcome. */
+    @Override
+    public boolean nonBlocking(JsonNode config) {
+        return true;
     }
 
     @Override

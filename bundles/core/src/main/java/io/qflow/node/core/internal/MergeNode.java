@@ -43,6 +43,12 @@ public final class MergeNode implements NodeType {
         return DESCRIPTOR;
     }
 
+    /** Only computes on its inputs and config: may run on the thread of a caller waiting for the outcome. */
+    @Override
+    public boolean nonBlocking(JsonNode config) {
+        return true;
+    }
+
     /** Mode {@code first} starts on the first arrival instead of waiting for every branch. */
     @Override
     public boolean startsOnFirstInput(JsonNode config) {

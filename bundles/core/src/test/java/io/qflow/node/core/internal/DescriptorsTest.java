@@ -111,4 +111,21 @@ class DescriptorsTest {
         List<Error> typo = schema.validate("{\"definitelyNotAField\": 1}", InputFormat.JSON);
         assertFalse(typo.isEmpty(), d.type() + " schema accepts unknown fields");
     }
+
+    /**
+     * Nodes that only compute may run on the thread of a caller waiting for the outcome; those that do
+     * I/O, sleep, wait for a decision's resumption elsewhere or run sub-workflows must not.
+     */
+    @Test
+    void onlyTheNodesThatComputeSayTheyDoNotBlock() {
+        Set<String> computing = Set.of("core.input", "core.set", "core.if", "core.switch", "core.merge", "core.filter",
+                "core.sort", "core.limit", "core.aggregate", "core.foreach", "core.json.parse", "core.json.stringify",
+                "core.csv.read", "core.csv.write", "core.log", "core.noop", "core.approval", "core.form");
+        JsonNode empty = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        Set<String> nonBlocking = nodes().filter(n -> n.nonBlocking(empty)).map(n -> n.descriptor().type())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(computing), nonBlocking);
+        JsonNode perItemWorkflow = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("workflow", "enrich");
+        assertFalse(new ForEachNode().nonBlocking(perItemWorkflow), "a sub-workflow per item waits for each");
+    }
 }

@@ -123,25 +123,30 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
 
     @Override
     public Execution start(String workflowId, JsonNode input, String trigger) throws NotFoundException, ValidationException {
-        return accept(workflowId, input, trigger, true);
+        return accept(workflowId, input, trigger, true, false);
     }
 
     /**
      * Start and wait in one: for a batched workflow the accepted execution is not written on its
      * own first, since the caller is told the outcome, which is written before it is returned (one
      * write for a short run). A run still going at the timeout is written before it is returned.
+     * The caller's thread runs the nodes that do not block ({@link ExecutionRun#startOnCaller}).
      */
     @Override
     public Execution run(String workflowId, JsonNode input, String trigger, Duration timeout)
             throws NotFoundException, ValidationException, InterruptedException {
-        Execution started = accept(workflowId, input, trigger, false);
+        Execution started = accept(workflowId, input, trigger, false, true);
         Execution settled = awaitSettled(started.id(), timeout);
         executions.flush(started.id());
         return settled;
     }
 
-    /** A new run of the workflow's current version, validated, accepted and launched. */
-    private Execution accept(String workflowId, JsonNode input, String trigger, boolean durableAccept)
+    /**
+     * A new run of the workflow's current version, validated, accepted and launched.
+     *
+     * @param onCaller the caller waits for the outcome: its thread runs what does not block first
+     */
+    private Execution accept(String workflowId, JsonNode input, String trigger, boolean durableAccept, boolean onCaller)
             throws NotFoundException, ValidationException {
         if (shuttingDown) {
             throw new IllegalStateException("the engine is stopping");
@@ -151,7 +156,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         if (!ready.result().valid()) {
             throw new ValidationException("workflow '" + workflowId + "' cannot run", ready.result().problems());
         }
-        return insertAndLaunch(workflow, ready, input, trigger, Map.of(), durableAccept);
+        return insertAndLaunch(workflow, ready, input, trigger, Map.of(), durableAccept, onCaller);
     }
 
     /**
@@ -160,7 +165,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
      * @param done node runs to take over as already finished, by node id (a retry); the others are pending
      */
     private Execution insertAndLaunch(StoredWorkflow workflow, Prepared ready, JsonNode input, String trigger,
-                                      Map<String, NodeRun> done, boolean durableAccept) {
+                                      Map<String, NodeRun> done, boolean durableAccept, boolean onCaller) {
         List<NodeRun> nodes = new ArrayList<>();
         for (NodeSpec node : ready.result().definition().nodes()) {
             NodeRun kept = done.get(node.id());
@@ -174,14 +179,14 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         if (batched(ready)) {
             executions.accept(execution);
             events.accepted();
-            launch(ready, execution);
+            launch(ready, execution, onCaller);
             if (durableAccept) {
                 executions.flush(execution.id());
             }
         } else {
             executions.insert(execution);
             events.accepted();
-            launch(ready, execution);
+            launch(ready, execution, onCaller);
         }
         return execution;
     }
@@ -214,7 +219,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
             throw new ValidationException("workflow '" + workflow.id() + "' cannot run", ready.result().problems());
         }
         Map<String, NodeRun> kept = fromStart ? Map.of() : keptForRetry(ready.result().definition(), old);
-        return insertAndLaunch(workflow, ready, old.input(), "retry:" + executionId, kept, true);
+        return insertAndLaunch(workflow, ready, old.input(), "retry:" + executionId, kept, true, false);
     }
 
     /**
@@ -283,14 +288,18 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         return ready.result().definition().settings().persistence() == io.qflow.engine.internal.model.Persistence.BATCHED;
     }
 
-    private void launch(Prepared ready, Execution execution) {
+    private void launch(Prepared ready, Execution execution, boolean onCaller) {
         if (batched(ready)) {
             executions.adopt(execution); // a resumed run; no-op for one just accepted
         }
         ExecutionRun run = new ExecutionRun(this, expressions, ready.result().definition(), ready.result().ports(),
                 ready.deferred(), ready.firstArrival(), execution);
         active.put(execution.id(), run);
-        run.start();
+        if (onCaller) {
+            run.startOnCaller();
+        } else {
+            run.start();
+        }
     }
 
     private Prepared prepare(StoredWorkflow workflow) {
@@ -503,7 +512,7 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         }
         parked.remove(execution.id());
         LOG.info(() -> "resuming execution " + execution.id() + " of workflow " + execution.workflowId());
-        launch(ready, execution);
+        launch(ready, execution, false);
     }
 
     /**
@@ -575,6 +584,11 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public NodeType nodeTypeNow(String type) {
+        return catalog.nodeType(type).orElse(null);
     }
 
     @Override

@@ -48,6 +48,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code maxParallelism} at once. A node is ready when every incoming connection is resolved;
  * a thread that finishes a node carries on with one of the nodes it made ready, so a linear chain
  * runs without thread hand-offs. Every state change is persisted before it is acted on.
+ *
+ * <p>A caller that waits for the outcome ({@link #startOnCaller}) runs what it can on its own
+ * thread: the nodes whose types say they do not block ({@link NodeType#nonBlocking}), along a chain
+ * until one that may block, which goes to a thread of its own. Why: starting a thread for the run
+ * and parking the caller until it ends cost about a sixth of the CPU of a short run-and-wait over
+ * HTTP (measured: ~10-19 us of ~110-120 us per request). Only nodes that do not block run there, so
+ * the caller still answers at its timeout when a node takes long.
  */
 public final class ExecutionRun {
 
@@ -55,6 +62,11 @@ public final class ExecutionRun {
     public interface Host {
         /** The node type to run now, waiting briefly if its plugin is being replaced; null if it stays gone. */
         NodeType nodeType(String type) throws InterruptedException;
+
+        /** The node type if it is available right now, without waiting; null otherwise. */
+        default NodeType nodeTypeNow(String type) {
+            return null;
+        }
 
         ExecutionRepository repository();
 
@@ -235,6 +247,20 @@ public final class ExecutionRun {
 
     /** Starts (or resumes) the run; returns at once, the nodes run on their own threads. */
     public void start() {
+        start(false);
+    }
+
+    /**
+     * Starts the run like {@link #start}, but runs on the caller's thread a ready node that does not
+     * block, and after it the chain of nodes it makes ready, as long as the next one does not block
+     * either; the others run on their own threads. Returns once there is nothing more this thread
+     * may run (often: the run has ended).
+     */
+    public void startOnCaller() {
+        start(true);
+    }
+
+    private void start(boolean onCaller) {
         startedAt = base.startedAt() != null ? base.startedAt() : Timestamps.now();
         recordedWaiting = base.status() == ExecutionStatus.WAITING;
         if (base.status() != ExecutionStatus.RUNNING && base.status() != ExecutionStatus.WAITING) {
@@ -278,10 +304,48 @@ public final class ExecutionRun {
         } finally {
             lock.unlock();
         }
-        for (NodeState state : ready) {
-            Thread.ofVirtual().name("qflow-" + base.id() + "-" + state.spec.id()).start(() -> work(state));
+        NodeState mine = onCaller ? takeNonBlocking(ready) : null;
+        ready.forEach(this::spawn);
+        if (mine != null) {
+            work(mine, true);
+        } else {
+            finishIfDone();
         }
-        finishIfDone();
+    }
+
+    /** Runs {@code state} and what it makes ready on a virtual thread of its own. */
+    private void spawn(NodeState state) {
+        Thread.ofVirtual().name("qflow-" + base.id() + "-" + state.spec.id()).start(() -> work(state, false));
+    }
+
+    /** Removes and returns the first of {@code ready} whose node does not block, or null. */
+    private NodeState takeNonBlocking(List<NodeState> ready) {
+        for (java.util.Iterator<NodeState> it = ready.iterator(); it.hasNext(); ) {
+            NodeState state = it.next();
+            if (nonBlocking(state)) {
+                it.remove();
+                return state;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the node may run on a caller's thread: its type is there now and says the node does not
+     * block, and it has a single attempt (a retry sleeps between attempts). Plugin code: a type that
+     * throws here counts as blocking.
+     */
+    private boolean nonBlocking(NodeState state) {
+        NodeSpec spec = state.spec;
+        if (spec.retry().maxAttempts() > 1 || state.status != NodeRunStatus.PENDING) {
+            return false;
+        }
+        NodeType type = host.nodeTypeNow(spec.type());
+        try {
+            return type != null && type.nonBlocking(spec.config());
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Cancels the run: running nodes are interrupted and recorded as cancelled. */
@@ -314,21 +378,31 @@ public final class ExecutionRun {
         finishIfDone();
     }
 
-    /** Runs a node, then keeps going with one node it made ready. */
-    private void work(NodeState first) {
+    /**
+     * Runs a node, then keeps going with one node it made ready.
+     *
+     * @param onCaller on a caller's thread: takes only nodes that do not block, and does not wait for
+     *                 a free slot of the workflow's parallelism (those go to threads of their own)
+     */
+    private void work(NodeState first, boolean onCaller) {
         NodeState next = first;
         boolean permit = false;
         try {
             while (next != null) {
                 if (!permit) {
-                    permits.acquire();
+                    if (!onCaller) {
+                        permits.acquire();
+                    } else if (!permits.tryAcquire()) {
+                        spawn(next); // the caller does not wait for a slot
+                        return;
+                    }
                     permit = true;
                 }
                 NodeState current = next;
                 if (!execute(current)) {
                     return; // shutting down: leave the node to be resumed
                 }
-                next = current.status == NodeRunStatus.WAITING ? park(current) : complete(current);
+                next = current.status == NodeRunStatus.WAITING ? park(current) : complete(current, onCaller);
             }
         } catch (InterruptedException e) {
             // Interrupted while waiting for a permit: the run is being aborted or the engine stops.
@@ -716,7 +790,7 @@ public final class ExecutionRun {
         } finally {
             lock.unlock();
         }
-        Thread.ofVirtual().name("qflow-" + base.id() + "-" + state.spec.id()).start(() -> work(complete(state)));
+        Thread.ofVirtual().name("qflow-" + base.id() + "-" + state.spec.id()).start(() -> work(complete(state, false), false));
     }
 
     private boolean handleInterruptBeforeStart(NodeState state) {
@@ -795,25 +869,23 @@ public final class ExecutionRun {
         return vars;
     }
 
-    /** Records a node's end and hands out what became ready; returns one ready node for this thread. */
-    private NodeState complete(NodeState state) {
+    /**
+     * Records a node's end and hands out what became ready; returns one ready node for this thread
+     * (on a caller's thread: one that does not block, if any).
+     */
+    private NodeState complete(NodeState state, boolean onCaller) {
         List<NodeState> ready = new ArrayList<>();
-        NodeState mine = null;
         lock.lock();
         try {
             active--;
             finalCount++;
             afterFinal(state, ready, true);
             active += ready.size();
-            if (!ready.isEmpty()) {
-                mine = ready.remove(0);
-            }
         } finally {
             lock.unlock();
         }
-        for (NodeState other : ready) {
-            Thread.ofVirtual().name("qflow-" + base.id() + "-" + other.spec.id()).start(() -> work(other));
-        }
+        NodeState mine = onCaller ? takeNonBlocking(ready) : ready.isEmpty() ? null : ready.remove(0);
+        ready.forEach(this::spawn);
         return mine;
     }
 
