@@ -30,6 +30,12 @@ final class TriggerNode implements NodeType {
         return descriptor;
     }
 
+    /** Only emits what the trigger fired with: may run on the thread of a caller waiting for the outcome. */
+    @Override
+    public boolean nonBlocking(JsonNode config) {
+        return true;
+    }
+
     @Override
     public NodeResult execute(NodeContext context) throws Exception {
         JsonNode input = context.evaluate("{{ input }}", Map.of());

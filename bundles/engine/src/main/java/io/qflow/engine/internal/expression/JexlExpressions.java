@@ -209,6 +209,19 @@ public final class JexlExpressions implements Expressions {
         if (value instanceof JsonNode node) {
             return node;
         }
+        // The usual results, as valueToTree makes them, without its round trip through a token buffer.
+        if (value instanceof String text) {
+            return json.getNodeFactory().textNode(text);
+        }
+        if (value instanceof Integer number) {
+            return json.getNodeFactory().numberNode(number);
+        }
+        if (value instanceof Long number) {
+            return json.getNodeFactory().numberNode(number);
+        }
+        if (value instanceof Boolean bool) {
+            return json.getNodeFactory().booleanNode(bool);
+        }
         if (value instanceof Iterable<?> iterable && !(value instanceof Collection<?>)) {
             List<Object> list = new ArrayList<>();
             iterable.forEach(list::add);

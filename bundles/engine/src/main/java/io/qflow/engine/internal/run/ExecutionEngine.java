@@ -136,6 +136,9 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     public Execution run(String workflowId, JsonNode input, String trigger, Duration timeout)
             throws NotFoundException, ValidationException, InterruptedException {
         Execution started = accept(workflowId, input, trigger, false, true);
+        if (started.status().isFinal()) {
+            return started; // it ended on this thread, and is written
+        }
         Execution settled = awaitSettled(started.id(), timeout);
         executions.flush(started.id());
         return settled;
@@ -144,7 +147,8 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     /**
      * A new run of the workflow's current version, validated, accepted and launched.
      *
-     * @param onCaller the caller waits for the outcome: its thread runs what does not block first
+     * @param onCaller the caller waits for the outcome: its thread runs what does not block first,
+     *                 and gets the outcome if the run ended meanwhile
      */
     private Execution accept(String workflowId, JsonNode input, String trigger, boolean durableAccept, boolean onCaller)
             throws NotFoundException, ValidationException {
@@ -161,6 +165,8 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
 
     /**
      * Accepts and starts a run in one write (it begins right away, so it is stored as running).
+     * Returns the accepted execution, or with {@code onCaller} the outcome if the run ended on the
+     * caller's thread.
      *
      * @param done node runs to take over as already finished, by node id (a retry); the others are pending
      */
@@ -179,16 +185,16 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         if (batched(ready)) {
             executions.accept(execution);
             events.accepted();
-            launch(ready, execution, onCaller);
+            Execution outcome = launch(ready, execution, onCaller);
             if (durableAccept) {
                 executions.flush(execution.id());
             }
-        } else {
-            executions.insert(execution);
-            events.accepted();
-            launch(ready, execution, onCaller);
+            return outcome != null ? outcome : execution;
         }
-        return execution;
+        executions.insert(execution);
+        events.accepted();
+        Execution outcome = launch(ready, execution, onCaller);
+        return outcome != null ? outcome : execution;
     }
 
     @Override
@@ -288,7 +294,8 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
         return ready.result().definition().settings().persistence() == io.qflow.engine.internal.model.Persistence.BATCHED;
     }
 
-    private void launch(Prepared ready, Execution execution, boolean onCaller) {
+    /** Starts the run; with {@code onCaller}, returns its outcome if it ended on this thread (else null). */
+    private Execution launch(Prepared ready, Execution execution, boolean onCaller) {
         if (batched(ready)) {
             executions.adopt(execution); // a resumed run; no-op for one just accepted
         }
@@ -296,10 +303,10 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
                 ready.deferred(), ready.firstArrival(), execution);
         active.put(execution.id(), run);
         if (onCaller) {
-            run.startOnCaller();
-        } else {
-            run.start();
+            return run.startOnCaller();
         }
+        run.start();
+        return null;
     }
 
     private Prepared prepare(StoredWorkflow workflow) {

@@ -122,7 +122,6 @@ public final class ExecutionRun {
     private final Map<String, Set<String>> deferred;
     /** Ids of the nodes that start on the first value delivered to them (a Merge in mode first). */
     private final Set<String> firstArrival;
-    private final Map<String, Set<String>> outputNames = new HashMap<>();
     private final Execution base;
     private final Map<String, NodeState> states = new LinkedHashMap<>();
     private final Map<String, Object> variables = new HashMap<>();
@@ -143,6 +142,8 @@ public final class ExecutionRun {
     private ErrorInfo abortError;
     private Instant startedAt;
     private ScheduledFuture<?> executionTimeout;
+    /** The final execution with its node runs, once the run has ended. */
+    private volatile Execution outcome;
 
     /**
      * @param base     the execution as persisted (fresh: all nodes pending; resumed: what was stored)
@@ -160,11 +161,6 @@ public final class ExecutionRun {
         this.firstArrival = firstArrival;
         this.base = base;
         this.permits = new Semaphore(definition.settings().maxParallelism());
-        ports.forEach((node, p) -> {
-            Set<String> names = new java.util.HashSet<>();
-            p.outputs().forEach(port -> names.add(port.name()));
-            outputNames.put(node, names);
-        });
         this.largeValues = host.largeValues() == null ? null : host.largeValues().session();
         Map<String, NodeRun> stored = new HashMap<>();
         base.nodes().forEach(run -> stored.put(run.nodeId(), run));
@@ -254,10 +250,13 @@ public final class ExecutionRun {
      * Starts the run like {@link #start}, but runs on the caller's thread a ready node that does not
      * block, and after it the chain of nodes it makes ready, as long as the next one does not block
      * either; the others run on their own threads. Returns once there is nothing more this thread
-     * may run (often: the run has ended).
+     * may run.
+     *
+     * @return the final execution (written) if the run has ended by then, else null
      */
-    public void startOnCaller() {
+    public Execution startOnCaller() {
         start(true);
+        return outcome;
     }
 
     private void start(boolean onCaller) {
@@ -840,14 +839,15 @@ public final class ExecutionRun {
 
     /** A node emitting on a port it did not declare is a plugin bug: fail it, as the SDK test kit does. */
     private NodeException undeclaredPort(NodeState state, NodeResult result) {
-        Set<String> declared = outputNames.get(state.spec.id());
+        NodePorts declared = ports.get(state.spec.id());
         if (declared == null) {
             return null;
         }
+        // A node has a few output ports: a look through the list is cheaper than a set made per run.
         for (String port : result.outputs().keySet()) {
-            if (!declared.contains(port)) {
+            if (declared.outputs().stream().noneMatch(spec -> spec.name().equals(port))) {
                 return new NodeException("node.port.undeclared", "node type '" + state.spec.type() + "' emitted on port '" + port
-                        + "', which it does not declare (declared: " + declared + ")");
+                        + "', which it does not declare (declared: " + declared.outputs().stream().map(PortSpec::name).toList() + ")");
             }
         }
         return null;
@@ -1035,7 +1035,8 @@ public final class ExecutionRun {
         }
         host.repository().updateExecution(done);
         events.execution(done);
-        host.finished(this, withNodes(done));
+        outcome = withNodes(done);
+        host.finished(this, outcome);
     }
 
     private ObjectNode sinkOutputs() {

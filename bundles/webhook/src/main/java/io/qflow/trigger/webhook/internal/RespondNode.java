@@ -55,6 +55,12 @@ public final class RespondNode implements NodeType {
         return DESCRIPTOR;
     }
 
+    /** Only hands its answer to the waiting request (a future): may run on the thread of a caller waiting for the outcome. */
+    @Override
+    public boolean nonBlocking(JsonNode config) {
+        return true;
+    }
+
     @Override
     public NodeResult execute(NodeContext context) throws Exception {
         JsonNode config = context.config();
