@@ -87,8 +87,14 @@ public final class ExecutionEngine implements ExecutionService, ExecutionRun.Hos
     /** Live events and counters ({@link io.qflow.engine.ExecutionMonitor}); runs publish into it. */
     private final io.qflow.engine.internal.events.ExecutionEventHub events;
 
-    /** How long a batched execution's changes may wait in memory before they are written unasked. */
-    public static final long DEFAULT_FLUSH_DELAY_MS = 100;
+    /**
+     * How long a batched execution's changes may wait in memory before they are written unasked.
+     * Short, since what waits is kept alive: at 100 ms, under run-and-wait load, the executions
+     * waiting for the flusher were most of what each young collection copied; at 50 ms, in two A/B
+     * pairs, the GC threads' CPU per batched request fell from ~8.5 to ~6.8 us and the flusher's did
+     * not rise (its transactions still take ~12 ms of executions each).
+     */
+    public static final long DEFAULT_FLUSH_DELAY_MS = 50;
 
     public ExecutionEngine(WorkflowRepository workflows, ExecutionRepository executions, NodeCatalog catalog,
                            WorkflowValidator validator, JexlExpressions expressions) {
