@@ -74,12 +74,18 @@ class RunOnCallerTest {
                 .workflowRepository(new InMemoryWorkflowRepository()).executionRepository(new InMemoryExecutionRepository()).build();
     }
 
+    /** A workflow of two nodes, the first feeding the second. */
+    private static StoredWorkflow chain(Engine engine, String first, String firstType, String second, String secondType)
+            throws Exception {
+        return engine.workflows().create(json("{'name': 'chain', 'nodes': [{'id': '" + first + "', 'type': '" + firstType + "'}, "
+                + "{'id': '" + second + "', 'type': '" + secondType + "'}], "
+                + "'connections': [{'from': '" + first + ".out', 'to': '" + second + ".in'}]}"));
+    }
+
     @Test
     void aChainOfNodesThatDoNotBlockRunsOnTheWaitingCallersThread() throws Exception {
         try (Engine engine = engine()) {
-            StoredWorkflow wf = engine.workflows().create(json("""
-                {'name': 'chain', 'nodes': [{'id': 'a', 'type': 'test.compute'}, {'id': 'b', 'type': 'test.compute'}],
-                 'connections': [{'from': 'a.out', 'to': 'b.in'}]}"""));
+            StoredWorkflow wf = chain(engine, "a", "test.compute", "b", "test.compute");
 
             Execution done = engine.executions().run(wf.id(), json("{'x': 1}"), "manual", Duration.ofSeconds(20));
 
@@ -93,9 +99,7 @@ class RunOnCallerTest {
     @Test
     void aNodeThatMayBlockGetsAThreadOfItsOwnAndTheCallerAnswersAtItsTimeout() throws Exception {
         try (Engine engine = engine()) {
-            StoredWorkflow wf = engine.workflows().create(json("""
-                {'name': 'then io', 'nodes': [{'id': 'a', 'type': 'test.compute'}, {'id': 'io', 'type': 'test.blocking'}],
-                 'connections': [{'from': 'a.out', 'to': 'io.in'}]}"""));
+            StoredWorkflow wf = chain(engine, "a", "test.compute", "io", "test.blocking");
 
             // Were the blocking node run on the caller, the answer would wait for the release below.
             Execution answered = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
@@ -164,9 +168,7 @@ class RunOnCallerTest {
     @Test
     void cancellingANodeRunningOnTheCallerEndsTheRunAndLeavesTheCallerUninterrupted() throws Exception {
         try (Engine engine = engine()) {
-            StoredWorkflow wf = engine.workflows().create(json("""
-                {'name': 'stuck', 'nodes': [{'id': 'm', 'type': 'test.misdeclared'}, {'id': 'after', 'type': 'test.compute'}],
-                 'connections': [{'from': 'm.out', 'to': 'after.in'}]}"""));
+            StoredWorkflow wf = chain(engine, "m", "test.misdeclared", "after", "test.compute");
             Map<String, String> cancelled = new ConcurrentHashMap<>();
             Thread canceller = Thread.ofVirtual().start(() -> {
                 try {
