@@ -387,7 +387,14 @@ class RestApiTest {
     @Test
     void unknownRouteIs404Problem() {
         assertProblem(client.get("/api/v1/nothing-here"), 404, "not-found");
-        assertProblem(client.get("/favicon.ico"), 404, "not-found");
+        assertProblem(client.get("/nothing-here.txt"), 404, "not-found");
+    }
+
+    @Test
+    void theFaviconIsNoContentRatherThanAFailedRequest() {
+        TestClient.Response favicon = client.get("/favicon.ico");
+        assertEquals(204, favicon.status());
+        assertEquals("", favicon.text());
     }
 
     @Test
